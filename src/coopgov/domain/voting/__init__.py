@@ -1,0 +1,1 @@
+"""Counting rules for motions, elections and polls."""

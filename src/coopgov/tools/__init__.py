@@ -1,0 +1,1 @@
+"""Command-line front ends of the pure engines: they need no database and no Django settings."""
