@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from coopgov.domain.voting.result import TieBreak
 
@@ -36,3 +37,43 @@ class SeededLottery:
     def pick(self, tied: Iterable[str], context: str) -> str:
         """The one candidate favoured by the lottery among ``tied``."""
         return self.order(tied, context)[0]
+
+
+def elect_from_tiers(
+    tiers: Sequence[Sequence[str]], seats: int, lottery: SeededLottery, context: str
+) -> tuple[str, ...]:
+    """Fill ``seats`` from a ranking in tiers, best tier first; the lottery orders only the tier
+    that straddles the last seat (the usual rule: chance decides only a tie that matters).
+    """
+    winners: list[str] = []
+    for tier in tiers:
+        free = seats - len(winners)
+        if free <= 0:
+            break
+        if len(tier) <= free:
+            winners.extend(sorted(tier))
+        else:
+            winners.extend(
+                lottery.order(tier, f"{context}: {free} of {len(tier)} tied for the last seats")[:free]
+            )
+    return tuple(winners)
+
+
+def tiers_by_key(candidates: Iterable[str], key: Callable[[str], Any]) -> tuple[tuple[str, ...], ...]:
+    """Group candidates into tiers of equal ``key``, best (highest key) first; a tier lists its
+    members in alphabetical order so the ranking never depends on input order.
+    """
+    ordered = sorted(set(candidates), key=key, reverse=True)
+    tiers: list[list[str]] = []
+    previous: Any = _MISSING
+    for candidate in ordered:
+        value = key(candidate)
+        if tiers and value == previous:
+            tiers[-1].append(candidate)
+        else:
+            tiers.append([candidate])
+        previous = value
+    return tuple(tuple(sorted(tier)) for tier in tiers)
+
+
+_MISSING = object()
