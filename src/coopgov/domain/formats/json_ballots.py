@@ -1,0 +1,671 @@
+"""coopgov's JSON ballot format: reader, writer and conversion into each counting rule's ballots.
+
+The format is documented in docs/methods/ballot-format-json.md. A file is one JSON object with a
+``kind`` (motion, plurality, approval, score, grades, ranked), the options of that kind, and a
+``ballots`` array, one ballot object per line when coopgov writes it. Errors name the file, the line and
+the field, and never show a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import json.decoder
+import json.scanner
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from coopgov.domain.voting.choice import ApprovalBallot, PluralityBallot, ScoreBallot
+from coopgov.domain.voting.majority_judgment import GradeBallot
+from coopgov.domain.voting.motion import (
+    PRESETS,
+    SCIC_COLLEGE_BOUNDS,
+    THRESHOLDS,
+    Base,
+    CollegeBounds,
+    MotionBallot,
+    MotionChoice,
+    MotionRule,
+    rule_from_preset,
+)
+from coopgov.domain.voting.numbers import exact, to_fraction
+
+FORMAT = "coopgov-ballots/1"
+KINDS = ("motion", "plurality", "approval", "score", "grades", "ranked")
+
+Vote = str | None | frozenset[str] | Mapping[str, Any] | tuple[tuple[str, ...], ...]
+
+
+class BallotFileError(ValueError):
+    """A ballot file that cannot be read; the message names the file, line and field."""
+
+
+@dataclass(frozen=True)
+class BallotRecord:
+    """One ballot as read: its vote (shape depends on the kind), weight, optional voter and collège,
+    and whether it is spoiled (a null ballot: reported, never counted for a candidate)."""
+
+    vote: Vote
+    weight: Fraction = Fraction(1)
+    voter: str | None = None
+    college: str | None = None
+    spoiled: bool = False
+
+
+@dataclass(frozen=True)
+class BallotFile:
+    """A ballot file in memory: what is voted on, how, and the ballots.
+
+    ``electorate`` is one number or one per collège (motions). ``rule`` is the motion rule (motions).
+    ``names`` maps candidate identifiers to display names when the file gives them.
+    """
+
+    kind: str
+    ballots: tuple[BallotRecord, ...]
+    candidates: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
+    seats: int | None = None
+    grades: tuple[str, ...] = ()
+    min_choices: int = 0
+    max_choices: int | None = None
+    min_score: Fraction = Fraction(0)
+    max_score: Fraction = Fraction(10)
+    rule: MotionRule | None = None
+    electorate: Fraction | Mapping[str, Fraction] | None = None
+    title: str = ""
+
+
+class _Problem(Exception):
+    """A problem at a place in the document (a path of keys and indexes), located to a line later."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def read_ballot_file(path: str | Path) -> BallotFile:
+    """Read a coopgov JSON ballot file, or raise BallotFileError naming the file, line and field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BallotFileError(f"{path}: not UTF-8 text") from None
+    except OSError as error:
+        raise BallotFileError(f"{path}: cannot read: {error.strerror}") from None
+    return loads_ballot_file(text, source=str(path))
+
+
+def loads_ballot_file(text: str, *, source: str = "<ballots>") -> BallotFile:
+    """Parse the text of a ballot file (see :func:`read_ballot_file`)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BallotFileError(f"{source}: line {error.lineno}: invalid JSON: {error.msg}") from None
+    try:
+        return _parse(document)
+    except _Problem as problem:
+        line = _line_of(text, problem.path)
+        where = ".".join(str(p) for p in problem.path) or "(top level)"
+        raise BallotFileError(f"{source}: line {line}: field {where}: {problem.message}") from None
+
+
+def _line_of(text: str, path: tuple[str | int, ...]) -> int:
+    """The line where the innermost object on ``path`` starts, found by re-reading the text with a
+    decoder that records where each object begins (only done when there is an error to report)."""
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+    json_object = vars(json.decoder)["JSONObject"]
+
+    class Lined(dict[str, Any]):
+        line = 1
+
+    def parse_object(s_and_end: tuple[str, int], *args: Any, **kwargs: Any) -> tuple[Lined, int]:
+        _, end = s_and_end
+        obj, new_end = json_object(s_and_end, *args, **kwargs)
+        lined = Lined(obj)
+        lined.line = bisect_right(newlines, end - 1) + 1
+        return lined, new_end
+
+    # The pure-Python scanner looks up ``parse_object`` on the decoder, so swapping it in gives each
+    # object its position. These names are undocumented in typeshed, hence the dictionary access.
+    decoder = json.JSONDecoder()
+    decoder.__dict__["parse_object"] = parse_object
+    decoder.__dict__["scan_once"] = vars(json.scanner)["py_make_scanner"](decoder)
+    node: Any = decoder.decode(text)
+    line = node.line if isinstance(node, Lined) else 1
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, Lined):
+            line = node.line
+    return line
+
+
+def _get(
+    obj: Mapping[str, Any], key: str, path: tuple[str | int, ...], kinds: type | tuple[type, ...]
+) -> Any:
+    value = obj[key]
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
+        raise _Problem((*path, key), f"expected {_kind_name(kinds)}, got {json.dumps(value)[:60]}")
+    return value
+
+
+def _as_tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kinds if isinstance(kinds, tuple) else (kinds,)
+
+
+def _kind_name(kinds: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "a whole number", list: "a list", dict: "an object", bool: "true or false"}
+    return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kinds))
+
+
+def _number(value: Any, path: tuple[str | int, ...], what: str) -> Fraction:
+    try:
+        return to_fraction(value, what=what)
+    except ValueError as error:
+        raise _Problem(path, str(error)) from None
+
+
+_TOP_KEYS = {
+    "format",
+    "kind",
+    "title",
+    "candidates",
+    "seats",
+    "grades",
+    "min_choices",
+    "max_choices",
+    "min_score",
+    "max_score",
+    "rule",
+    "cap",
+    "colleges",
+    "college_bounds",
+    "electorate",
+    "ballots",
+}
+
+
+def _parse(document: Any) -> BallotFile:
+    if not isinstance(document, dict):
+        raise _Problem((), "a ballot file is one JSON object")
+    unknown = sorted(set(document) - _TOP_KEYS)
+    if unknown:
+        raise _Problem((unknown[0],), f"unknown field (known: {', '.join(sorted(_TOP_KEYS))})")
+    if "format" in document and document["format"] != FORMAT:
+        raise _Problem(("format",), f"expected {FORMAT!r}")
+    if "kind" not in document:
+        raise _Problem(("kind",), f"missing; one of {', '.join(KINDS)}")
+    kind = _get(document, "kind", (), str)
+    if kind not in KINDS:
+        raise _Problem(("kind",), f"{kind!r} is not one of {', '.join(KINDS)}")
+    if "ballots" not in document:
+        raise _Problem(("ballots",), "missing")
+    raw_ballots = _get(document, "ballots", (), list)
+    title = _get(document, "title", (), str) if "title" in document else ""
+
+    candidates: tuple[str, ...] = ()
+    names: dict[str, str] = {}
+    if kind != "motion":
+        if "candidates" not in document:
+            raise _Problem(("candidates",), "missing")
+        for i, item in enumerate(_get(document, "candidates", (), list)):
+            if isinstance(item, str):
+                cid, name = item, item
+            elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                cid, name = item["id"], str(item.get("name", item["id"]))
+            else:
+                raise _Problem(("candidates", i), 'expected a string or {"id": ..., "name": ...}')
+            if cid in names:
+                raise _Problem(("candidates", i), f"candidate {cid!r} is listed twice")
+            names[cid] = name
+        candidates = tuple(names)
+        if not candidates:
+            raise _Problem(("candidates",), "at least one candidate is needed")
+
+    seats = None
+    if "seats" in document:
+        seats = _get(document, "seats", (), int)
+        if seats < 1 or (candidates and seats > len(candidates)):
+            raise _Problem(("seats",), f"{seats} seats for {len(candidates)} candidates")
+
+    grades: tuple[str, ...] = ()
+    if kind == "grades":
+        if "grades" not in document:
+            raise _Problem(("grades",), "missing: the grade names, best first")
+        raw_grades = _get(document, "grades", (), list)
+        if len(raw_grades) < 2 or not all(isinstance(g, str) for g in raw_grades):
+            raise _Problem(("grades",), "expected at least two grade names, best first")
+        if len(set(raw_grades)) != len(raw_grades):
+            raise _Problem(("grades",), "grade names must be distinct")
+        grades = tuple(raw_grades)
+
+    min_choices = _get(document, "min_choices", (), int) if "min_choices" in document else 0
+    max_choices = _get(document, "max_choices", (), int) if "max_choices" in document else None
+    if min_choices < 0 or (max_choices is not None and max_choices < max(min_choices, 1)):
+        raise _Problem(("max_choices",), f"invalid limits: min {min_choices}, max {max_choices}")
+    min_score = _number(document.get("min_score", 0), ("min_score",), "min_score")
+    max_score = _number(document.get("max_score", 10), ("max_score",), "max_score")
+    if min_score >= max_score:
+        raise _Problem(("max_score",), "max_score must be above min_score")
+
+    rule, electorate = None, None
+    if kind == "motion":
+        rule, electorate = _parse_motion_options(document)
+    else:
+        for key in ("rule", "cap", "colleges", "college_bounds", "electorate"):
+            if key in document:
+                raise _Problem((key,), "only motions take this field")
+
+    known = set(candidates)
+    colleges = set(rule.college_weights) if rule and rule.college_weights is not None else None
+    parse_vote = _VOTE_PARSERS[kind]
+    records: list[BallotRecord] = []
+    voters: set[str] = set()
+    for i, raw in enumerate(raw_ballots):
+        where: tuple[str | int, ...] = ("ballots", i)
+        if not isinstance(raw, dict):
+            raise _Problem(where, "a ballot is a JSON object")
+        extra = sorted(set(raw) - {"vote", "weight", "count", "voter", "college", "spoiled"})
+        if extra:
+            raise _Problem((*where, extra[0]), "unknown ballot field")
+        spoiled = raw.get("spoiled", False)
+        if not isinstance(spoiled, bool):
+            raise _Problem((*where, "spoiled"), "expected true or false")
+        if "vote" not in raw and not spoiled:
+            raise _Problem((*where, "vote"), "missing")
+        vote = parse_vote(raw.get("vote"), (*where, "vote"), known, grades) if not spoiled else None
+        weight = _number(raw.get("weight", 1), (*where, "weight"), "weight")
+        count = raw.get("count", 1)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise _Problem((*where, "count"), "expected a whole number of identical ballots")
+        if weight < 0:
+            raise _Problem((*where, "weight"), "a weight cannot be negative")
+        voter = raw.get("voter")
+        if voter is not None:
+            if not isinstance(voter, str):
+                raise _Problem((*where, "voter"), "expected a string")
+            if voter in voters:
+                raise _Problem((*where, "voter"), f"voter {voter!r} has more than one ballot")
+            voters.add(voter)
+        college = raw.get("college")
+        if college is not None and not isinstance(college, str):
+            raise _Problem((*where, "college"), "expected a string")
+        if colleges is not None and college not in colleges:
+            raise _Problem((*where, "college"), f"collège {college!r} is not declared in colleges")
+        records.append(
+            BallotRecord(
+                vote=vote,
+                weight=weight * count,
+                voter=voter,
+                college=college,
+                spoiled=spoiled,
+            )
+        )
+    return BallotFile(
+        kind=kind,
+        ballots=tuple(records),
+        candidates=candidates,
+        names=names,
+        seats=seats,
+        grades=grades,
+        min_choices=min_choices,
+        max_choices=max_choices,
+        min_score=min_score,
+        max_score=max_score,
+        rule=rule,
+        electorate=electorate,
+        title=title,
+    )
+
+
+def _parse_motion_options(
+    document: Mapping[str, Any],
+) -> tuple[MotionRule, Fraction | Mapping[str, Fraction] | None]:
+    raw_rule = document.get("rule", {})
+    if not isinstance(raw_rule, dict):
+        raise _Problem(("rule",), "expected an object")
+    path: tuple[str | int, ...] = ("rule",)
+    extra = sorted(set(raw_rule) - {"preset", "convocation", "threshold", "base", "quorum"})
+    if extra:
+        raise _Problem((*path, extra[0]), "unknown rule field")
+    bounds: CollegeBounds | None = SCIC_COLLEGE_BOUNDS
+    raw_bounds = document.get("college_bounds", "scic")
+    if raw_bounds == "none":
+        bounds = None
+    elif isinstance(raw_bounds, dict):
+        try:
+            bounds = CollegeBounds(
+                floor=to_fraction(raw_bounds.get("floor", 0), what="floor"),
+                ceiling=to_fraction(raw_bounds.get("ceiling", 1), what="ceiling"),
+                min_colleges=int(raw_bounds.get("min_colleges", 1)),
+            )
+        except (ValueError, TypeError) as error:
+            raise _Problem(("college_bounds",), str(error)) from None
+    elif raw_bounds != "scic":
+        raise _Problem(("college_bounds",), 'expected "scic", "none" or {"floor", "ceiling", "min_colleges"}')
+
+    college_weights: dict[str, Fraction] | None = None
+    electorate: Fraction | dict[str, Fraction] | None = None
+    if "colleges" in document:
+        raw_colleges = document["colleges"]
+        if not isinstance(raw_colleges, dict) or not raw_colleges:
+            raise _Problem(("colleges",), 'expected {"name": {"weight": ..., "electorate": ...}, ...}')
+        college_weights, per_college = {}, {}
+        for name, spec in raw_colleges.items():
+            if not isinstance(spec, dict) or "weight" not in spec:
+                raise _Problem(("colleges", name), 'expected {"weight": ..., "electorate": ...}')
+            college_weights[name] = _number(spec["weight"], ("colleges", name, "weight"), "weight")
+            if "electorate" in spec:
+                per_college[name] = _number(
+                    spec["electorate"], ("colleges", name, "electorate"), "electorate"
+                )
+        if per_college:
+            if set(per_college) != set(college_weights):
+                raise _Problem(("colleges",), "give the electorate of every collège or of none")
+            electorate = per_college
+        if bounds is not None:
+            from coopgov.domain.voting.motion import validate_college_weights
+
+            try:
+                validate_college_weights(college_weights, bounds)
+            except ValueError as error:
+                raise _Problem(("colleges",), str(error)) from None
+    if "electorate" in document:
+        if electorate is not None:
+            raise _Problem(("electorate",), "the electorate is already given per collège")
+        electorate = _number(document["electorate"], ("electorate",), "electorate")
+    cap = _number(document["cap"], ("cap",), "cap") if "cap" in document else None
+    if cap is not None and not 0 < cap <= 1:
+        raise _Problem(("cap",), "a cap is a share of the votes present, above 0 and at most 1")
+
+    if "preset" in raw_rule:
+        if set(raw_rule) - {"preset", "convocation"}:
+            raise _Problem(path, "a preset sets threshold, base and quorum; give only preset and convocation")
+        preset = raw_rule["preset"]
+        convocation = raw_rule.get("convocation", 1)
+        if preset not in PRESETS:
+            raise _Problem((*path, "preset"), f"unknown preset; known: {', '.join(sorted(PRESETS))}")
+        if convocation not in (1, 2):
+            raise _Problem((*path, "convocation"), "expected 1 or 2")
+        rule = rule_from_preset(
+            preset, convocation=convocation, college_weights=college_weights, college_bounds=bounds, cap=cap
+        )
+    else:
+        threshold_name = raw_rule.get("threshold", "simple")
+        if threshold_name not in THRESHOLDS:
+            raise _Problem((*path, "threshold"), f"expected one of {', '.join(THRESHOLDS)}")
+        base_name = raw_rule.get("base", "cast")
+        if base_name not in {b.value for b in Base}:
+            raise _Problem((*path, "base"), f"expected one of {', '.join(b.value for b in Base)}")
+        quorum = _number(raw_rule.get("quorum", 0), (*path, "quorum"), "quorum")
+        if not 0 <= quorum <= 1:
+            raise _Problem((*path, "quorum"), "a quorum is a share of the electorate, between 0 and 1")
+        rule = MotionRule(
+            threshold=THRESHOLDS[threshold_name],
+            base=Base(base_name),
+            quorum=quorum,
+            college_weights=college_weights,
+            college_bounds=bounds,
+            cap=cap,
+        )
+    if electorate is None and (rule.quorum > 0 or rule.base is Base.ELECTORATE):
+        raise _Problem(("electorate",), "missing: this rule's quorum or base needs the electorate")
+    return rule, electorate
+
+
+def _motion_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
+    if value not in {c.value for c in MotionChoice}:
+        raise _Problem(path, f"expected one of {', '.join(c.value for c in MotionChoice)}")
+    return str(value)
+
+
+def _plurality_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in known:
+        raise _Problem(path, f"unknown candidate {json.dumps(value)[:60]} (null for a blank ballot)")
+    return value
+
+
+def _approval_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
+    if not isinstance(value, list):
+        raise _Problem(path, "expected the list of approved candidates")
+    for item in value:
+        if not isinstance(item, str) or item not in known:
+            raise _Problem(path, f"unknown candidate {json.dumps(item)[:60]}")
+    if len(set(value)) != len(value):
+        raise _Problem(path, "a candidate is approved twice")
+    return frozenset(value)
+
+
+def _score_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
+    if not isinstance(value, dict):
+        raise _Problem(path, 'expected {"candidate": score, ...}')
+    out: dict[str, Fraction] = {}
+    for candidate, score in value.items():
+        if candidate not in known:
+            raise _Problem(path, f"unknown candidate {candidate!r}")
+        out[candidate] = _number(score, (*path, candidate), "score")
+    return out
+
+
+def _grades_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
+    if not isinstance(value, dict):
+        raise _Problem(path, 'expected {"candidate": "grade", ...}')
+    for candidate, grade in value.items():
+        if candidate not in known:
+            raise _Problem(path, f"unknown candidate {candidate!r}")
+        if grade not in grades:
+            raise _Problem((*path, candidate), f"unknown grade {json.dumps(grade)[:60]}")
+    return dict(value)
+
+
+def _ranked_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
+    if not isinstance(value, list):
+        raise _Problem(path, 'expected a ranking such as ["a", ["b", "c"], "d"] (a list marks a tie)')
+    tiers: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for item in value:
+        tier = [item] if isinstance(item, str) else item
+        if not isinstance(tier, list) or not tier or not all(isinstance(c, str) for c in tier):
+            raise _Problem(path, "each rank is a candidate or a non-empty list of tied candidates")
+        for candidate in tier:
+            if candidate not in known:
+                raise _Problem(path, f"unknown candidate {candidate!r}")
+            if candidate in seen:
+                raise _Problem(path, f"candidate {candidate!r} is ranked twice")
+            seen.add(candidate)
+        tiers.append(tuple(tier))
+    return tuple(tiers)
+
+
+_VOTE_PARSERS: Mapping[str, Callable[[Any, tuple[str | int, ...], set[str], Sequence[str]], Vote]] = {
+    "motion": _motion_vote,
+    "plurality": _plurality_vote,
+    "approval": _approval_vote,
+    "score": _score_vote,
+    "grades": _grades_vote,
+    "ranked": _ranked_vote,
+}
+
+
+# --- conversion into each rule's ballots --------------------------------------------------------------
+
+
+def _counted(ballot_file: BallotFile, kind: str) -> list[BallotRecord]:
+    if ballot_file.kind != kind:
+        raise ValueError(f"this file holds {ballot_file.kind} ballots, not {kind} ballots")
+    return [b for b in ballot_file.ballots if not b.spoiled]
+
+
+def spoiled_weight(ballot_file: BallotFile) -> Fraction:
+    """Total weight of the ballots the file marks as spoiled (null): reported, never counted."""
+    return sum((b.weight for b in ballot_file.ballots if b.spoiled), Fraction(0))
+
+
+def motion_ballots(ballot_file: BallotFile) -> list[MotionBallot]:
+    """The file's motion ballots; spoiled ones become null votes, anonymous ones are numbered."""
+    if ballot_file.kind != "motion":
+        raise ValueError(f"this file holds {ballot_file.kind} ballots, not motion ballots")
+    out = []
+    for number, b in enumerate(ballot_file.ballots, start=1):
+        choice = MotionChoice.NULL if b.spoiled else MotionChoice(str(b.vote))
+        out.append(
+            MotionBallot(voter=b.voter or f"#{number}", choice=choice, weight=b.weight, college=b.college)
+        )
+    return out
+
+
+def plurality_ballots(ballot_file: BallotFile) -> list[PluralityBallot]:
+    """The file's single-choice ballots."""
+    return [
+        PluralityBallot(choice=b.vote if isinstance(b.vote, str) else None, weight=b.weight)
+        for b in _counted(ballot_file, "plurality")
+    ]
+
+
+def approval_ballots(ballot_file: BallotFile) -> list[ApprovalBallot]:
+    """The file's approval ballots."""
+    return [
+        ApprovalBallot(choices=b.vote if isinstance(b.vote, frozenset) else frozenset(), weight=b.weight)
+        for b in _counted(ballot_file, "approval")
+    ]
+
+
+def score_ballots(ballot_file: BallotFile) -> list[ScoreBallot]:
+    """The file's score ballots."""
+    return [
+        ScoreBallot(scores=dict(b.vote) if isinstance(b.vote, Mapping) else {}, weight=b.weight)
+        for b in _counted(ballot_file, "score")
+    ]
+
+
+def grade_ballots(ballot_file: BallotFile) -> list[GradeBallot]:
+    """The file's majority-judgment ballots."""
+    return [
+        GradeBallot(grades=dict(b.vote) if isinstance(b.vote, Mapping) else {}, weight=b.weight)
+        for b in _counted(ballot_file, "grades")
+    ]
+
+
+def ranked_tiers(ballot_file: BallotFile) -> list[tuple[tuple[tuple[str, ...], ...], Fraction]]:
+    """The file's rankings as (tiers, weight) pairs, best tier first."""
+    return [(b.vote if isinstance(b.vote, tuple) else (), b.weight) for b in _counted(ballot_file, "ranked")]
+
+
+def ranked_profile(ballot_file: BallotFile) -> Any:
+    """The file's ranked ballots as the ranked rules' profile (coopgov.domain.voting.ranked_ballots),
+    with the file's seats and candidate names."""
+    from coopgov.domain.voting.ranked_ballots import Candidate, RankedBallot, RankedProfile
+
+    candidates = [Candidate(id=c, name=ballot_file.names.get(c, c)) for c in ballot_file.candidates]
+    ballots = [RankedBallot(tiers=tiers, weight=float(weight)) for tiers, weight in ranked_tiers(ballot_file)]
+    return RankedProfile.from_ballots(candidates, ballots, seats=ballot_file.seats)
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+
+def _json_fraction(value: Fraction) -> int | float | str:
+    if value.denominator == 1:
+        return int(value)
+    as_float = float(value)
+    if Fraction(repr(as_float)) == value:
+        return as_float
+    return exact(value)
+
+
+def _vote_json(kind: str, vote: Vote) -> Any:
+    if kind == "approval" and isinstance(vote, frozenset):
+        return sorted(vote)
+    if kind == "score" and isinstance(vote, Mapping):
+        return {c: _json_fraction(to_fraction(s)) for c, s in vote.items()}
+    if kind == "grades" and isinstance(vote, Mapping):
+        return dict(vote)
+    if kind == "ranked" and isinstance(vote, tuple):
+        return [tier[0] if len(tier) == 1 else list(tier) for tier in vote]
+    return vote
+
+
+def dumps_ballot_file(ballot_file: BallotFile) -> str:
+    """Write a ballot file as text: the options first, then one ballot per line (so a reader's error
+    names a useful line, and a diff of two files shows ballots). Reading it back gives the same file."""
+    head: dict[str, Any] = {"format": FORMAT, "kind": ballot_file.kind}
+    if ballot_file.title:
+        head["title"] = ballot_file.title
+    if ballot_file.candidates:
+        head["candidates"] = [
+            c if ballot_file.names.get(c, c) == c else {"id": c, "name": ballot_file.names[c]}
+            for c in ballot_file.candidates
+        ]
+    if ballot_file.seats is not None:
+        head["seats"] = ballot_file.seats
+    if ballot_file.kind == "grades":
+        head["grades"] = list(ballot_file.grades)
+    if ballot_file.kind == "approval":
+        head["min_choices"] = ballot_file.min_choices
+        if ballot_file.max_choices is not None:
+            head["max_choices"] = ballot_file.max_choices
+    if ballot_file.kind == "score":
+        head["min_score"] = _json_fraction(ballot_file.min_score)
+        head["max_score"] = _json_fraction(ballot_file.max_score)
+    rule = ballot_file.rule
+    if ballot_file.kind == "motion" and rule is not None:
+        head["rule"] = {
+            "threshold": rule.threshold.name,
+            "base": rule.base.value,
+            "quorum": exact(rule.quorum),
+        }
+        if rule.cap is not None:
+            head["cap"] = exact(rule.cap)
+        bounds = rule.college_bounds
+        if bounds is None:
+            head["college_bounds"] = "none"
+        elif bounds != SCIC_COLLEGE_BOUNDS:
+            head["college_bounds"] = {
+                "floor": exact(bounds.floor),
+                "ceiling": exact(bounds.ceiling),
+                "min_colleges": bounds.min_colleges,
+            }
+        electorate = ballot_file.electorate
+        if rule.college_weights is not None:
+            head["colleges"] = {}
+            for name, weight in rule.college_weights.items():
+                spec: dict[str, Any] = {"weight": exact(to_fraction(weight))}
+                if isinstance(electorate, Mapping) and name in electorate:
+                    spec["electorate"] = _json_fraction(to_fraction(electorate[name]))
+                head["colleges"][name] = spec
+        if electorate is not None and not isinstance(electorate, Mapping):
+            head["electorate"] = _json_fraction(to_fraction(electorate))
+    lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "ballots": [']
+    rows = []
+    for b in ballot_file.ballots:
+        row: dict[str, Any] = {}
+        if b.voter is not None:
+            row["voter"] = b.voter
+        if b.college is not None:
+            row["college"] = b.college
+        if b.spoiled:
+            row["spoiled"] = True
+        else:
+            row["vote"] = _vote_json(ballot_file.kind, b.vote)
+        if b.weight != 1:
+            row["weight"] = _json_fraction(b.weight)
+        rows.append("  " + json.dumps(row, ensure_ascii=False))
+    lines.append(",\n".join(rows))
+    lines.append("]}")
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def write_ballot_file(path: str | Path, ballot_file: BallotFile) -> None:
+    """Write a ballot file to ``path`` in UTF-8 (see :func:`dumps_ballot_file`)."""
+    Path(path).write_text(dumps_ballot_file(ballot_file), encoding="utf-8")
