@@ -20,7 +20,12 @@ import numpy.typing as npt
 from coopgov.domain.voting.ranked_ballots import UNRANKED, Candidate, RankedProfile
 
 _KINDS = ("soc", "soi", "toc", "toi")
-_ALLOWED_FAST = frozenset(b"0123456789,: \t\r\n")
+_FAST_BYTES = np.zeros(256, dtype=bool)
+_FAST_BYTES[list(b"0123456789,: \t\r\n")] = True
+_BLANK = np.zeros(256, dtype=bool)
+_BLANK[list(b" \t\r")] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[list(b"0123456789")] = True
 _NAME_RE = re.compile(r"ALTERNATIVE NAME (\d+)\s*:\s?(.*)$")
 
 
@@ -100,7 +105,7 @@ def read_preflib(path: str | Path) -> RankedProfile:
     candidates = tuple(Candidate(id=str(i), name=names.get(i, str(i))) for i in range(1, n + 1))
 
     parsed = None
-    if b"{" not in data and set(data) <= _ALLOWED_FAST:
+    if b"{" not in data:
         parsed = _parse_fast(data, n, first_data_line)
     if parsed is None:
         parsed = _parse_slow(p, data, n, first_data_line)
@@ -133,68 +138,70 @@ def _parse_fast(
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.int64]] | None:
     """Vectorised parse of strict order lines (no braces); ``None`` sends the caller to the slow path.
 
-    Any irregularity (a missing colon, a stray comma, an unknown or repeated candidate) returns
-    ``None``: the slow path then finds the first bad line and names it.
+    Any irregularity (a stray character, a missing colon, a doubled comma, an unknown or repeated
+    candidate) returns ``None``: the slow path then finds the first bad line and names it.
     """
     b = np.frombuffer(data, dtype=np.uint8)
+    if b.size == 0 or not _FAST_BYTES[b].all():
+        return None
+    blank = _BLANK[b]
+    if blank.any():
+        # Blanks carry no meaning, except between two digits ("1 2" is not 12): the slow path says so.
+        solid = np.flatnonzero(~blank)
+        digit_at = _DIGIT[b[solid]]
+        if np.any((np.diff(solid) > 1) & digit_at[:-1] & digit_at[1:]):
+            return None
+        b = b[solid]
     if b.size == 0:
         return None
     if b[-1] != 10:
         b = np.concatenate([b, np.array([10], dtype=np.uint8)])
+    is_digit = _DIGIT[b]
+    # After the blanks are gone a valid line reads digits(:|,)digits…: every separator sits between digits.
+    seps = np.flatnonzero((b == 44) | (b == 58))
+    if seps.size == 0 or seps[0] == 0 or not (is_digit[seps - 1].all() and is_digit[seps + 1].all()):
+        return None
     newlines = np.flatnonzero(b == 10)
-    n_lines = newlines.size
-    is_digit = (b >= 48) & (b <= 57)
-    prev = np.concatenate([[False], is_digit[:-1]])
-    nxt = np.concatenate([is_digit[1:], [False]])
-    starts = np.flatnonzero(is_digit & ~prev)
-    ends = np.flatnonzero(is_digit & ~nxt)  # inclusive
-    if starts.size == 0 or np.any(ends - starts > 15):
+    line_start = np.concatenate([[0], newlines[:-1] + 1])
+    used = line_start < newlines
+    if not (is_digit[line_start[used]].all() and is_digit[newlines[used] - 1].all()):
         return None
-    # Value of each token: sum of digit × 10^(distance to the token's last digit).
-    digit_pos = np.flatnonzero(is_digit)
-    token_of_digit = np.cumsum((is_digit & ~prev)[digit_pos]) - 1
-    power = ends[token_of_digit] - digit_pos
-    values = np.bincount(
-        token_of_digit, weights=(b[digit_pos] - 48).astype(np.float64) * 10.0**power, minlength=starts.size
-    ).astype(np.int64)
-    token_line = np.searchsorted(newlines, starts)
-    colons = np.flatnonzero(b == 58)
-    colon_line = np.searchsorted(newlines, colons)
-    tokens_per_line = np.bincount(token_line, minlength=n_lines)
-    colons_per_line = np.bincount(colon_line, minlength=n_lines)
-    used = tokens_per_line > 0
-    if np.any(colons_per_line[used] != 1) or np.any(colons_per_line[~used] != 0):
+    line_of = np.cumsum(b == 10, dtype=np.int32)  # line index of every byte
+    sep_line = line_of[seps]
+    first_sep = np.concatenate([[True], sep_line[1:] != sep_line[:-1]])
+    # Each used line holds exactly one colon, and it is the line's first separator (after the count).
+    if (
+        int(np.count_nonzero(first_sep)) != int(np.count_nonzero(used))
+        or not np.all(b[seps[first_sep]] == 58)
+        or int(np.count_nonzero(b[seps] == 58)) != int(np.count_nonzero(used))
+    ):
         return None
-    colon_of_line = np.full(n_lines, -1, dtype=np.int64)
-    colon_of_line[colon_line] = colons
-    before = starts < colon_of_line[token_line]
-    if np.any(np.bincount(token_line[before], minlength=n_lines)[used] != 1):
+    edge = np.diff(is_digit.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edge == 1)
+    lengths = np.flatnonzero(edge == -1) - starts
+    if lengths.max() > 15:
         return None
-    commas = np.flatnonzero(b == 44)
-    commas_per_line = np.bincount(np.searchsorted(newlines, commas), minlength=n_lines)
-    after_line = token_line[~before]
-    after_per_line = np.bincount(after_line, minlength=n_lines)
-    if np.any(after_per_line[used] < 1) or np.any(commas_per_line != np.maximum(after_per_line - 1, 0)):
+    values = b[starts].astype(np.int64) - 48
+    for k in range(1, int(lengths.max())):  # Horner's rule over the (few) longer tokens
+        longer = np.flatnonzero(lengths > k)
+        values[longer] = values[longer] * 10 + (b[starts[longer] + k].astype(np.int64) - 48)
+    token_line = line_of[starts]
+    is_count = np.concatenate([[True], token_line[1:] != token_line[:-1]])
+    count_index = np.flatnonzero(is_count)
+    cand = values[~is_count]
+    if cand.size == 0 or cand.min() < 1 or cand.max() > n:
         return None
-    # Commas must sit after the colon (between candidates), not in the count.
-    if commas.size and np.any(commas < colon_of_line[np.searchsorted(newlines, commas)]):
+    row = np.cumsum(is_count) - 1  # row of every token
+    position = np.arange(starts.size) - count_index[row] - 1
+    cand_rows = row[~is_count]
+    ranks = np.full(count_index.size * n, UNRANKED, dtype=np.int32)
+    ranks[cand_rows * n + (cand - 1)] = position[~is_count]
+    # A repeated candidate leaves fewer ranked cells than candidate tokens.
+    if int(np.count_nonzero(ranks != UNRANKED)) != cand.size:
         return None
-    cand = values[~before]
-    if cand.size and (cand.min() < 1 or cand.max() > n):
-        return None
-    line_ids = np.flatnonzero(used)
-    row_of_line = np.full(n_lines, -1, dtype=np.int64)
-    row_of_line[line_ids] = np.arange(line_ids.size)
-    rows = row_of_line[after_line]
-    first_token = np.concatenate([[0], np.cumsum(after_per_line[line_ids])[:-1]])
-    position = np.arange(cand.size) - first_token[rows]
-    ranks = np.full((line_ids.size, n), UNRANKED, dtype=np.int32)
-    cells = rows * n + (cand - 1)
-    if np.bincount(cells, minlength=line_ids.size * n).max(initial=0) > 1:
-        return None
-    ranks.reshape(-1)[cells] = position
-    counts = values[before].astype(np.float64)
-    return ranks, counts, line_ids.astype(np.int64) + first_line
+    counts = values[is_count].astype(np.float64)
+    line_ids = token_line[is_count].astype(np.int64)
+    return ranks.reshape(count_index.size, n), counts, line_ids + first_line
 
 
 def _parse_slow(
