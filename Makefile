@@ -1,0 +1,62 @@
+# coopgov — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test install lint typecheck architecture migrations-check pytest browser bench messages clean serve
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,peers]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: install, migrate SQLite, generate the demo cooperative (reused on a second run), serve :8000
+demo: install
+	$(BIN)/coopgov demo
+
+serve: install
+	$(BIN)/coopgov runserver 127.0.0.1:8000
+
+## make test: every check and every test (DATABASE_URL selects the database; SQLite by default)
+test: install browser lint typecheck architecture migrations-check pytest
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy src/coopgov
+
+architecture: install
+	$(BIN)/lint-imports
+
+migrations-check: install
+	$(BIN)/coopgov makemigrations --check --dry-run
+
+pytest: install
+	COOPGOV_TESTING=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+## Debian's Chromium for the browser tests (never a downloaded browser); needs root or sudo on a fresh machine.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing and no root: browser tests will be skipped"; fi; fi
+
+## make bench: every benchmark script (figures as JSON lines); not part of CI.
+bench: install
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+## make messages: refresh the FR/NL/EN catalogues (needs GNU gettext) and compile them.
+messages: install
+	cd src/coopgov && ../../$(BIN)/coopgov makemessages -l fr -l nl -l en --no-obsolete --ignore 'domain/*'
+	cd src/coopgov && ../../$(BIN)/coopgov compilemessages
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

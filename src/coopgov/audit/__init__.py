@@ -1,0 +1,1 @@
+"""Audit: the append-only, hash-chained log of governance acts."""

@@ -1,0 +1,21 @@
+"""The URL map: pages, accounts, language switch, admin, API."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from coopgov.api.urls import api
+
+# The admin signs in through the site's login, so MFA applies there too.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "coopgov"
+
+urlpatterns = [
+    path("", include("coopgov.members.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,1 @@
+"""Members: persons, memberships per cooperative, categories, the append-only share ledger, policies."""

@@ -1,0 +1,37 @@
+"""coopgov demo [--members N] [--seed S] [--no-serve]: the synthetic Smart-like cooperative, then serve it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from coopgov.members.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, generate
+
+
+class Command(BaseCommand):
+    help = "Generate the demo cooperative (a second run reuses it), print the logins and serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--members", type=int, default=2000, help="synthetic members (0: organisation only)")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--no-serve", action="store_true", help="set up only; do not start the web server")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["members"] < 0:
+            self.stderr.write("--members must be 0 or more")
+            raise SystemExit(2)
+        call_command("migrate", verbosity=0, interactive=False)
+        result = generate(options["members"], options["seed"])
+        for code, count in result["created"].items():
+            self.stdout.write(f"created {count} synthetic members in {code}")
+        self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.email:24} {login.role}")
+        self.stdout.write(f"Staff and board sign in with a TOTP code: add the secret {DEMO_TOTP_SECRET} "
+                          "to an authenticator app.")
+        if not options["no_serve"]:
+            self.stdout.write(f"\nServing on http://{options['addr']}/ (Ctrl-C to stop)\n")
+            call_command("runserver", options["addr"], use_reloader=False)

@@ -1,0 +1,179 @@
+"""Reads on the register: holdings, members as of a date, the policy, and a member's rights with reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from coopgov.domain.governance.membership import (
+    CheckResult,
+    PersonFacts,
+    Policy,
+    ProfileRule,
+    Requirement,
+    Status,
+    membership_check,
+)
+from coopgov.members.models import Membership, PolicyRule, Service, ShareClass, ShareMovement
+from coopgov.organisation.models import Unit
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class HoldingRow:
+    share_class: ShareClass
+    shares: int
+    paid_eur: Decimal
+
+
+def holdings(membership: Membership, *, at: date | None = None) -> list[HoldingRow]:
+    """Shares and amount paid per class, summed from the ledger (as of ``at`` if given)."""
+    movements = ShareMovement.objects.filter(membership=membership)
+    if at is not None:
+        movements = movements.filter(effective_on__lte=at)
+    sums = movements.values("share_class").annotate(
+        shares=Coalesce(Sum("shares_delta"), 0), paid=Coalesce(Sum("paid_delta_eur"), ZERO)
+    )
+    classes = {c.pk: c for c in ShareClass.objects.filter(cooperative_id=membership.cooperative_id)}
+    return [HoldingRow(classes[row["share_class"]], row["shares"], row["paid"]) for row in sums]
+
+
+def holding_in_class(membership: Membership, share_class: ShareClass) -> tuple[int, Decimal]:
+    row = ShareMovement.objects.filter(membership=membership, share_class=share_class).aggregate(
+        shares=Coalesce(Sum("shares_delta"), 0), paid=Coalesce(Sum("paid_delta_eur"), ZERO)
+    )
+    return int(row["shares"]), Decimal(row["paid"])
+
+
+def total_shares(membership: Membership, *, at: date | None = None) -> tuple[int, Decimal]:
+    """All classes together: (shares held, amount paid in)."""
+    rows = holdings(membership, at=at)
+    return sum(r.shares for r in rows), sum((r.paid_eur for r in rows), ZERO)
+
+
+def cooperative_capital_eur(cooperative: Unit) -> Decimal:
+    """Subscribed capital: Σ shares × nominal over every class."""
+    total = ZERO
+    for share_class in ShareClass.objects.filter(cooperative=cooperative):
+        shares = ShareMovement.objects.filter(share_class=share_class).aggregate(s=Coalesce(Sum("shares_delta"), 0))
+        total += share_class.nominal_eur * int(shares["s"])
+    return total
+
+
+def policy_of(cooperative: Unit, *, draft: bool = False) -> Policy:
+    """The policy in force (or the draft, falling back on the rule in force for profiles it leaves out)."""
+    rules: dict[str, ProfileRule] = {}
+    queryset = PolicyRule.objects.filter(cooperative=cooperative).prefetch_related("services")
+    for is_draft in (False, True) if draft else (False,):
+        for rule in queryset.filter(is_draft=is_draft):
+            rules[rule.profile] = ProfileRule(
+                profile=rule.profile,
+                requirement=Requirement(rule.requirement),
+                min_shares=rule.min_shares,
+                shares_per_year_of_use=rule.shares_per_year_of_use,
+                services=frozenset(s.code for s in rule.services.all()),
+            )
+    return Policy(cooperative=cooperative.code, rules=rules)
+
+
+def years_of_use(membership: Membership | None, today: date) -> int:
+    """Calendar years of use counted from admission, this year included (at least one).
+
+    The register does not see service use itself; admission is the closest fact it holds.
+    """
+    if membership is None or membership.admitted_on is None:
+        return 1
+    return max(1, today.year - membership.admitted_on.year + 1)
+
+
+def person_facts(person: Any, cooperative: Unit, *, today: date | None = None) -> PersonFacts:
+    today = today or timezone.localdate()
+    membership = Membership.objects.filter(person=person, cooperative=cooperative).first()
+    shares, paid = total_shares(membership) if membership else (0, ZERO)
+    nominal = ShareClass.objects.filter(cooperative=cooperative, is_default=True).values_list(
+        "nominal_eur", flat=True
+    ).first() or Decimal(30)
+    return PersonFacts(
+        profiles=frozenset(person.profiles),
+        status=Status(membership.status) if membership else None,
+        shares_held=shares,
+        shares_paid=int(paid // nominal) if nominal else 0,
+        years_of_use=years_of_use(membership, today),
+    )
+
+
+def check_service(person: Any, cooperative: Unit, service_code: str) -> CheckResult:
+    """May this person use this service of this cooperative? With its reasons (see explain())."""
+    return membership_check(policy_of(cooperative), person_facts(person, cooperative), service_code)
+
+
+def services_of(cooperative: Unit) -> QuerySet[Service]:
+    return Service.objects.filter(cooperative=cooperative).order_by("code")
+
+
+def register_queryset(
+    cooperative: Unit,
+    *,
+    search: str = "",
+    status: str = "",
+    category: str = "",
+    antenna: str = "",
+    profile: str = "",
+) -> QuerySet[Membership]:
+    """The register of one cooperative, filtered; ordered by register number (the legal order)."""
+    qs = Membership.objects.filter(cooperative=cooperative).select_related(
+        "person", "person__home_antenna", "category"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category__code=category)
+    if antenna:
+        qs = qs.filter(person__home_antenna__code=antenna)
+    if profile:
+        qs = qs.filter(person__profiles__contains=profile) if _json_contains_ok() else qs.filter(
+            person__profiles__icontains=f'"{profile}"'
+        )
+    if search:
+        term = search.strip()
+        query = (
+            Q(person__last_name__istartswith=term)
+            | Q(person__legal_name__istartswith=term)
+            | Q(person__email__istartswith=term)
+        )
+        if term.isdigit():
+            query |= Q(number=int(term))
+        qs = qs.filter(query)
+    return qs.order_by("number")
+
+
+def _json_contains_ok() -> bool:
+    # JSON containment is native on PostgreSQL; on SQLite, a text match on the quoted code is exact enough.
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def shares_for_memberships(ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    """Shares and paid-in per membership for one page of the register: one query whatever the page size."""
+    rows = (
+        ShareMovement.objects.filter(membership_id__in=ids)
+        .values("membership_id")
+        .annotate(shares=Coalesce(Sum("shares_delta"), 0), paid=Coalesce(Sum("paid_delta_eur"), ZERO))
+    )
+    return {r["membership_id"]: (int(r["shares"]), Decimal(r["paid"])) for r in rows}
+
+
+def admission_queue(cooperative: Unit) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(cooperative=cooperative, status=Status.CANDIDATE.value)
+        .select_related("person", "person__home_antenna", "category")
+        .order_by("applied_on", "number")
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from coopgov.members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.my_page, name="me"),
+    path("register/<str:code>/", views.register_list, name="register"),
+    path("register/<str:code>/admissions/", views.admission_queue, name="admissions"),
+    path("register/<str:code>/admissions/<int:number>/", views.admission_decide, name="admission_decide"),
+    path("register/<str:code>/policy/", views.policy_edit, name="policy"),
+    path("register/<str:code>/policy/simulate/", views.policy_simulate, name="simulate"),
+    path("register/<str:code>/<int:number>/", views.member_ledger, name="ledger"),
+]

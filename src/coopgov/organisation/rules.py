@@ -1,0 +1,56 @@
+"""Permission predicates: a role is held in a unit and inherited by every unit below it.
+
+Objects passed to the predicates are units, or anything with a ``permission_unit`` (a membership, a
+person's home antenna…). Each permission is tested over role × unit level in tests/organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from coopgov.organisation.models import Unit
+from coopgov.organisation.selectors import user_has_role_in
+
+
+def _unit_of(obj: Any) -> Unit | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Unit):
+        return obj
+    return getattr(obj, "permission_unit", None)
+
+
+def _role_predicate(role: str) -> Any:
+    @rules.predicate(name=f"is_{role}_here")
+    def predicate(user: Any, obj: Any = None) -> bool:
+        return user_has_role_in(user, role, _unit_of(obj))
+
+    return predicate
+
+
+is_staff_here = _role_predicate("staff")
+is_relay_here = _role_predicate("relay")
+is_board_here = _role_predicate("board")
+is_moderator_here = _role_predicate("moderator")
+
+
+@rules.predicate
+def is_own_record(user: Any, obj: Any = None) -> bool:
+    person_id = getattr(obj, "person_id", None)
+    return bool(person_id is not None and user.is_authenticated and user.person_id == person_id)
+
+
+# The register: staff keep it, the board admits; a member reads their own.
+rules.add_perm("members.view_register", is_staff_here | is_board_here)
+rules.add_perm("members.view_membership", is_staff_here | is_board_here | is_own_record)
+rules.add_perm("members.record_share_movement", is_staff_here)
+rules.add_perm("members.admit_member", is_board_here | is_staff_here)
+rules.add_perm("members.refuse_member", is_board_here | is_staff_here)
+rules.add_perm("members.change_membership_status", is_staff_here)
+rules.add_perm("members.edit_policy", is_staff_here)
+rules.add_perm("members.simulate_policy", is_staff_here | is_board_here)
+rules.add_perm("members.import_register", is_staff_here)
+rules.add_perm("organisation.grant_role", is_staff_here)
+rules.add_perm("audit.view_log", is_staff_here | is_board_here)

@@ -1,0 +1,66 @@
+"""Reads on the organisation: units, and which roles a user holds where."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from coopgov.organisation.models import RoleAssignment, Unit
+
+
+def user_role_units(user: Any) -> list[tuple[str, Unit]]:
+    """Every (role, unit) the user holds directly, cached on the user object for the request."""
+    cached = getattr(user, "_coopgov_roles", None)
+    if cached is None:
+        if not getattr(user, "is_authenticated", False):
+            cached = []
+        else:
+            cached = [(ra.role, ra.unit) for ra in RoleAssignment.objects.filter(user=user).select_related("unit")]
+        user._coopgov_roles = cached
+    return cached
+
+
+def user_holds_role_anywhere(user: Any, roles: Iterable[str]) -> bool:
+    wanted = set(roles)
+    return any(role in wanted for role, _unit in user_role_units(user))
+
+
+def user_has_role_in(user: Any, role: str, unit: Unit | None) -> bool:
+    """True if the user holds ``role`` in ``unit`` or in any unit above it (roles inherit downward)."""
+    if unit is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    for held_role, held_unit in user_role_units(user):
+        if held_role == role and unit.path.startswith(held_unit.path):
+            return True
+    return False
+
+
+def units_where(user: Any, role: str) -> QuerySet[Unit]:
+    """Every unit in which the user holds ``role``, directly or by inheritance."""
+    if getattr(user, "is_superuser", False):
+        return Unit.objects.all()
+    paths = [u.path for r, u in user_role_units(user) if r == role]
+    if not paths:
+        return Unit.objects.none()
+    from django.db.models import Q
+
+    query = Q()
+    for path in paths:
+        query |= Q(path__startswith=path)
+    return Unit.objects.filter(query)
+
+
+def cooperatives() -> QuerySet[Unit]:
+    return Unit.objects.filter(kind=Unit.Kind.COOPERATIVE).select_related("profile").order_by("code")
+
+
+def cooperative_by_code(code: str) -> Unit:
+    return Unit.objects.select_related("profile").get(kind=Unit.Kind.COOPERATIVE, code=code)
+
+
+def antennas_of(cooperative: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(kind=Unit.Kind.ANTENNA, path__startswith=cooperative.path).order_by("name")
