@@ -18,3 +18,21 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data not found at {SHARED_DATA} (set COOPGOV_SHARED_DATA)")
     return SHARED_DATA
+
+
+# Tests of the pure engines and their command lines never touch a database: the SQLite pass runs them,
+# the PostgreSQL pass (DATABASE_URL=postgres…) skips them to keep CI short. COOPGOV_ALL_TESTS=1 runs all.
+PURE_DIRS = (ROOT / "tests" / "domain", ROOT / "tests" / "tools")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url or url.startswith("sqlite") or os.environ.get("COOPGOV_ALL_TESTS") == "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        path = Path(str(item.path))
+        (drop if any(path.is_relative_to(d) for d in PURE_DIRS) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
