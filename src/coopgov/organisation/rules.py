@@ -53,4 +53,6 @@ rules.add_perm("members.edit_policy", is_staff_here)
 rules.add_perm("members.simulate_policy", is_staff_here | is_board_here)
 rules.add_perm("members.import_register", is_staff_here)
 rules.add_perm("organisation.grant_role", is_staff_here)
+# The organisation tree: every officer sees the units where they hold a role, and those below.
+rules.add_perm("organisation.view_units", is_staff_here | is_board_here | is_relay_here | is_moderator_here)
 rules.add_perm("audit.view_log", is_staff_here | is_board_here)
