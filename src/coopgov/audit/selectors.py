@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from coopgov.audit.models import AuditEntry, AuditHead
 from coopgov.domain.governance.audit_chain import first_broken
 
@@ -36,3 +38,8 @@ def audit_first_broken_entry() -> int | None:
 
 def audit_entries_for(object_type: str, object_id: str) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("seq"))
+
+
+def audit_entries_under(unit: Any) -> QuerySet[AuditEntry]:
+    """The acts recorded in ``unit`` or in any unit below it, newest first (for the API and the log page)."""
+    return AuditEntry.objects.filter(unit__path__startswith=unit.path).select_related("unit").order_by("-seq")
