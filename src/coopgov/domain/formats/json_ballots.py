@@ -60,7 +60,7 @@ class BallotFile:
     """A ballot file in memory: what is voted on, how, and the ballots.
 
     ``electorate`` is one number or one per collège (motions). ``rule`` is the motion rule (motions).
-    ``names`` maps candidate identifiers to display names when the file gives them.
+    ``names`` maps candidate identifiers to display names where the file gives a name other than the id.
     """
 
     kind: str
@@ -214,6 +214,7 @@ def _parse(document: Any) -> BallotFile:
 
     candidates: tuple[str, ...] = ()
     names: dict[str, str] = {}
+    ordered: list[str] = []
     if kind != "motion":
         if "candidates" not in document:
             raise _Problem(("candidates",), "missing")
@@ -224,10 +225,12 @@ def _parse(document: Any) -> BallotFile:
                 cid, name = item["id"], str(item.get("name", item["id"]))
             else:
                 raise _Problem(("candidates", i), 'expected a string or {"id": ..., "name": ...}')
-            if cid in names:
+            if cid in ordered:
                 raise _Problem(("candidates", i), f"candidate {cid!r} is listed twice")
-            names[cid] = name
-        candidates = tuple(names)
+            ordered.append(cid)
+            if name != cid:
+                names[cid] = name
+        candidates = tuple(ordered)
         if not candidates:
             raise _Problem(("candidates",), "at least one candidate is needed")
 
