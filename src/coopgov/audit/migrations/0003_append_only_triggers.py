@@ -25,12 +25,14 @@ SQLITE_REVERSE = "DROP TRIGGER IF EXISTS audit_entry_no_update;"
 
 def forwards(apps, schema_editor):
     sql = PG if schema_editor.connection.vendor == "postgresql" else SQLITE
-    schema_editor.execute(sql)
+    # params=None: the PL/pgSQL '%' placeholder must reach PostgreSQL unformatted.
+    schema_editor.execute(sql, params=None)
 
 
 def backwards(apps, schema_editor):
     sql = PG_REVERSE if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE
-    schema_editor.execute(sql)
+    # params=None: the PL/pgSQL '%' placeholder must reach PostgreSQL unformatted.
+    schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):

@@ -20,11 +20,14 @@ SQLITE_REVERSE = "DROP TRIGGER IF EXISTS share_movement_no_update;"
 
 
 def forwards(apps, schema_editor):
-    schema_editor.execute(PG if schema_editor.connection.vendor == "postgresql" else SQLITE)
+    # params=None: the PL/pgSQL '%' placeholder must reach PostgreSQL unformatted.
+    schema_editor.execute(PG if schema_editor.connection.vendor == "postgresql" else SQLITE, params=None)
 
 
 def backwards(apps, schema_editor):
-    schema_editor.execute(PG_REVERSE if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE)
+    schema_editor.execute(
+        PG_REVERSE if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE, params=None
+    )
 
 
 class Migration(migrations.Migration):
