@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coopgov.domain.voting.choice import ApprovalBallot, PluralityBallot, ScoreBallot
 from coopgov.domain.voting.majority_judgment import GradeBallot
@@ -32,6 +32,9 @@ from coopgov.domain.voting.motion import (
     rule_from_preset,
 )
 from coopgov.domain.voting.numbers import exact, to_fraction
+
+if TYPE_CHECKING:
+    from coopgov.domain.voting.ranked_ballots import RankedProfile
 
 FORMAT = "coopgov-ballots/1"
 KINDS = ("motion", "plurality", "approval", "score", "grades", "ranked")
@@ -565,9 +568,10 @@ def ranked_tiers(ballot_file: BallotFile) -> list[tuple[tuple[tuple[str, ...], .
     return [(b.vote if isinstance(b.vote, tuple) else (), b.weight) for b in _counted(ballot_file, "ranked")]
 
 
-def ranked_profile(ballot_file: BallotFile) -> Any:
+def ranked_profile(ballot_file: BallotFile) -> RankedProfile:
     """The file's ranked ballots as the ranked rules' profile (coopgov.domain.voting.ranked_ballots),
     with the file's seats and candidate names."""
+    # Imported here: the ranked profile needs numpy, which the other kinds of ballots do not.
     from coopgov.domain.voting.ranked_ballots import Candidate, RankedBallot, RankedProfile
 
     candidates = [Candidate(id=c, name=ballot_file.names.get(c, c)) for c in ballot_file.candidates]

@@ -10,7 +10,7 @@ from fractions import Fraction
 from functools import cmp_to_key
 from typing import Any
 
-from coopgov.domain.voting.numbers import exact, json_number, to_fraction
+from coopgov.domain.voting.numbers import json_number, to_fraction
 from coopgov.domain.voting.result import TallyResult
 from coopgov.domain.voting.ties import SeededLottery, elect_from_tiers
 
