@@ -20,6 +20,9 @@ class AuditHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"audit head #{self.last_seq}"
+
 
 class AuditEntry(models.Model):
     seq = models.BigIntegerField(_("sequence"), unique=True)
@@ -30,7 +33,9 @@ class AuditEntry(models.Model):
     actor_label = models.CharField(_("actor"), max_length=254)
     on_behalf_of = models.CharField(_("on behalf of"), max_length=254, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
-    unit = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "organisation.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     unit_label = models.CharField(max_length=200, blank=True)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
@@ -48,6 +53,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
     def payload(self) -> dict[str, Any]:
         """The fields the hash covers (stable across databases: times in ISO, ids as text)."""
         return {
@@ -62,11 +75,3 @@ class AuditEntry(models.Model):
             "before": self.before,
             "after": self.after,
         }
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Audit entries cannot be deleted.")

@@ -1,4 +1,4 @@
-"""Settings for coopgov, read from the environment (see .env.example): SQLite and in-process tasks by default."""
+"""Settings for coopgov, read from the environment: SQLite and in-process tasks by default."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_ALLOW_REGISTRATION = env_bool("COOPGOV_ALLOW_SIGNUP", False)
 ACCOUNT_ADAPTER = "coopgov.accounts.adapter.AccountAdapter"
-ACCOUNT_RATE_LIMITS = False if env_bool("COOPGOV_TESTING", False) else {}
+ACCOUNT_RATE_LIMITS: bool | dict[str, str] = False if env_bool("COOPGOV_TESTING", False) else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "coopgov"
 

@@ -33,13 +33,13 @@ class ShareMovementAdmin(admin.ModelAdmin):
     list_filter = ("kind", "cooperative")
     raw_id_fields = ("membership",)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False  # append-only: corrections are new movements, recorded through the ledger page
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

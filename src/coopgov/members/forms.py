@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -22,21 +22,31 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, *args: Any, cooperative: Unit, antennas: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        anyone = [("", _("All"))]
-        self.fields["status"].choices = anyone + list(STATUS_LABELS.items())
-        self.fields["category"].choices = anyone + [(c.code, str(c)) for c in cooperative.categories.all()]
-        self.fields["antenna"].choices = anyone + [(a.code, a.display_name) for a in antennas]
-        self.fields["profile"].choices = anyone + list(Profile.choices)
+        anyone: list[tuple[str, Any]] = [("", _("All"))]
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "status": list(STATUS_LABELS.items()),
+            "category": [(c.code, str(c)) for c in cooperative.categories.all()],
+            "antenna": [(a.code, a.display_name) for a in antennas],
+            "profile": list(Profile.choices),
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = anyone + options
 
 
 class AdmissionDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("admit", _("Admit")), ("refuse", _("Refuse"))])
-    on = forms.DateField(label=_("Date of the decision"), initial=timezone.localdate, widget=forms.DateInput(
-        attrs={"type": "date"}))
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("admit", _("Admit")), ("refuse", _("Refuse"))]
+    )
+    on = forms.DateField(
+        label=_("Date of the decision"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     deciding_body = forms.CharField(label=_("Deciding body"), required=False, initial=_("Board of directors"))
     reason = forms.CharField(
-        label=_("Reason (required for a refusal; shown to the candidate)"), required=False, widget=forms.Textarea(
-            attrs={"rows": 2})
+        label=_("Reason (required for a refusal; shown to the candidate)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -61,20 +71,25 @@ class ShareMovementForm(forms.Form):
     )
     cause = forms.ChoiceField(
         label=_("Cause (redemption)"),
-        choices=[("resignation", _("Resignation")), ("exclusion", _("Exclusion")), ("death", _("Death")),
-                 ("other", _("Other"))],
+        choices=[
+            ("resignation", _("Resignation")),
+            ("exclusion", _("Exclusion")),
+            ("death", _("Death")),
+            ("other", _("Other")),
+        ],
         required=False,
     )
-    on = forms.DateField(label=_("Effective date"), initial=timezone.localdate, widget=forms.DateInput(
-        attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Effective date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args: Any, cooperative: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cooperative = cooperative
         classes = ShareClass.objects.filter(cooperative=cooperative)
-        self.fields["share_class"].queryset = classes
-        self.fields["to_class"].queryset = classes
+        cast(forms.ModelChoiceField, self.fields["share_class"]).queryset = classes
+        cast(forms.ModelChoiceField, self.fields["to_class"]).queryset = classes
 
     def clean_counterparty(self) -> Membership | None:
         number = self.cleaned_data.get("counterparty")
@@ -99,7 +114,9 @@ class StatusChangeForm(forms.Form):
         label=_("New status"),
         choices=[(s, STATUS_LABELS[s]) for s in ("resigned", "excluded", "deceased")],
     )
-    on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     deciding_body = forms.CharField(label=_("Deciding body"), required=False)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -117,4 +134,5 @@ class PolicyRuleForm(forms.Form):
 
     def __init__(self, *args: Any, cooperative: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["services"].queryset = Service.objects.filter(cooperative=cooperative).order_by("code")
+        services = Service.objects.filter(cooperative=cooperative).order_by("code")
+        cast(forms.ModelMultipleChoiceField, self.fields["services"]).queryset = services

@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coopgov.audit.models import AppendOnlyError
-from coopgov.domain.governance.membership import Requirement, Status
-from coopgov.domain.governance.shares import MovementKind
+from coopgov.domain.governance.membership import Status
 from coopgov.i18n_text import pick
+from coopgov.members.labels import MOVEMENT_LABELS, REQUIREMENT_LABELS, STATUS_LABELS
 from coopgov.organisation.models import Unit
 
 
@@ -41,7 +41,12 @@ class Person(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="fr")
     home_antenna = models.ForeignKey(
-        Unit, verbose_name=_("home antenna"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name=_("home antenna"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     profiles = models.JSONField(_("stakeholder profiles"), default=list)
 
@@ -121,7 +126,10 @@ class Membership(models.Model):
     number = models.PositiveIntegerField(_("register number"))
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
     status = models.CharField(
-        _("status"), max_length=10, choices=[(s.value, s.value) for s in Status], default=Status.CANDIDATE.value
+        _("status"),
+        max_length=10,
+        choices=list(STATUS_LABELS.items()),
+        default=Status.CANDIDATE.value,
     )
     applied_on = models.DateField(_("applied on"))
     admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
@@ -147,11 +155,6 @@ class Membership(models.Model):
     def permission_unit(self) -> Unit | None:
         return self.person.home_antenna or self.cooperative
 
-    def get_status_display(self) -> str:
-        from coopgov.members.labels import STATUS_LABELS
-
-        return str(STATUS_LABELS.get(self.status, self.status))
-
 
 class MembershipEvent(models.Model):
     """A dated change of a membership's status, with the deciding body and the reason."""
@@ -172,6 +175,9 @@ class MembershipEvent(models.Model):
         verbose_name = _("membership event")
         verbose_name_plural = _("membership events")
 
+    def __str__(self) -> str:
+        return f"{self.on} {self.from_status or '∅'} → {self.to_status}"
+
 
 class ShareMovement(models.Model):
     """One line of the append-only share ledger.
@@ -184,7 +190,7 @@ class ShareMovement(models.Model):
     operation = models.PositiveIntegerField(_("operation number"))
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="movements")
     share_class = models.ForeignKey(ShareClass, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("kind"), max_length=14, choices=[(k.value, k.value) for k in MovementKind])
+    kind = models.CharField(_("kind"), max_length=14, choices=list(MOVEMENT_LABELS.items()))
     shares_delta = models.IntegerField(_("shares"), default=0)
     paid_delta_eur = models.DecimalField(_("paid (€)"), max_digits=12, decimal_places=2, default=0)
     effective_on = models.DateField(_("effective on"), db_index=True)
@@ -220,6 +226,9 @@ class OperationCounter(models.Model):
     next_operation = models.PositiveIntegerField(default=1)
     highest_capital_eur = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
+    def __str__(self) -> str:
+        return f"counters of {self.cooperative_id}"
+
 
 class Service(models.Model):
     """A service of the cooperative that a policy may reserve to members (e.g. invoicing a client)."""
@@ -251,9 +260,7 @@ class PolicyRule(models.Model):
     cooperative = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="policy_rules")
     profile = models.CharField(_("profile"), max_length=16, choices=Profile.choices)
     is_draft = models.BooleanField(_("draft"), default=False)
-    requirement = models.CharField(
-        _("membership"), max_length=12, choices=[(r.value, r.value) for r in Requirement]
-    )
+    requirement = models.CharField(_("membership"), max_length=12, choices=list(REQUIREMENT_LABELS.items()))
     min_shares = models.PositiveIntegerField(_("minimum shares"), default=1)
     shares_per_year_of_use = models.BooleanField(_("one share per year of use"), default=False)
     services = models.ManyToManyField(Service, verbose_name=_("services reserved to members"), blank=True)
@@ -263,7 +270,9 @@ class PolicyRule(models.Model):
         verbose_name = _("policy rule")
         verbose_name_plural = _("policy rules")
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "profile", "is_draft"], name="one_rule_per_profile")
+            models.UniqueConstraint(
+                fields=["cooperative", "profile", "is_draft"], name="one_rule_per_profile"
+            )
         ]
 
     def __str__(self) -> str:

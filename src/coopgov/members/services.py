@@ -89,7 +89,11 @@ def membership_apply(
     counter.next_member_number += 1
     counter.save(update_fields=["next_member_number"])
     MembershipEvent.objects.create(
-        membership=membership, from_status="", to_status=Status.CANDIDATE.value, on=applied_on, recorded_by=_user(actor)
+        membership=membership,
+        from_status="",
+        to_status=Status.CANDIDATE.value,
+        on=applied_on,
+        recorded_by=_user(actor),
     )
     audit_record(
         actor=actor,
@@ -121,7 +125,9 @@ def membership_change_status(
     kept and shown to the person). A Belgian resignation outside the statutory window is refused here.
     """
     _not_in_future(on)
-    locked = Membership.objects.select_for_update().select_related("cooperative__profile").get(pk=membership.pk)
+    locked = (
+        Membership.objects.select_for_update().select_related("cooperative__profile").get(pk=membership.pk)
+    )
     before = locked.status
     if to_status.value not in TRANSITIONS[before]:
         raise RuleViolation([Reason("invalid_transition", False, {"from": before, "to": to_status.value})])
@@ -132,7 +138,10 @@ def membership_change_status(
         if rules.resignation_window_months is not None:
             from coopgov.domain.governance.shares import months_into_financial_year
 
-            if months_into_financial_year(on, rules.financial_year_start_month) >= rules.resignation_window_months:
+            if (
+                months_into_financial_year(on, rules.financial_year_start_month)
+                >= rules.resignation_window_months
+            ):
                 raise RuleViolation(
                     [Reason("outside_resignation_window", False, {"months": rules.resignation_window_months})]
                 )
@@ -154,6 +163,11 @@ def membership_change_status(
         reason=reason,
         recorded_by=_user(actor),
     )
+    if to_status in (Status.ADMITTED, Status.REFUSED):
+        from coopgov.members.tasks import notify_admission_decision
+
+        membership_id = locked.pk
+        transaction.on_commit(lambda: notify_admission_decision.enqueue(membership_id))
     audit_record(
         actor=actor,
         action=f"membership.{to_status.value}",
@@ -175,14 +189,26 @@ def membership_refuse(
     *, membership: Membership, on: date, actor: Any, reason: str, deciding_body: str = ""
 ) -> Membership:
     return membership_change_status(
-        membership=membership, to_status=Status.REFUSED, on=on, actor=actor, reason=reason,
+        membership=membership,
+        to_status=Status.REFUSED,
+        on=on,
+        actor=actor,
+        reason=reason,
         deciding_body=deciding_body,
     )
 
 
 def _write_line(
-    *, counter_op: int, membership: Membership, share_class: ShareClass, kind: MovementKind, shares: int,
-    paid: Decimal, on: date, note: str, actor: Any,
+    *,
+    counter_op: int,
+    membership: Membership,
+    share_class: ShareClass,
+    kind: MovementKind,
+    shares: int,
+    paid: Decimal,
+    on: date,
+    note: str,
+    actor: Any,
 ) -> ShareMovement:
     return ShareMovement.objects.create(
         cooperative=membership.cooperative,
@@ -227,8 +253,14 @@ def share_movement_record(
     capital = Capital(current_eur=capital_now, highest_eur=max(counter.highest_capital_eur, capital_now))
     broken = list(
         check_movement(
-            kind, quantity=quantity, amount_eur=amount_eur, holding=holding,
-            rules=share_rules_of(cooperative), capital=capital, on=on, cause=cause,
+            kind,
+            quantity=quantity,
+            amount_eur=amount_eur,
+            holding=holding,
+            rules=share_rules_of(cooperative),
+            capital=capital,
+            on=on,
+            cause=cause,
         )
     )
     if kind is MovementKind.TRANSFER and (
@@ -246,25 +278,37 @@ def share_movement_record(
     lines: list[ShareMovement] = []
     common = {"counter_op": op, "share_class": share_class, "on": on, "note": note, "actor": actor}
     if kind is MovementKind.SUBSCRIPTION:
-        lines.append(_write_line(membership=membership, kind=kind, shares=quantity, paid=Decimal(0), **common))
+        lines.append(
+            _write_line(membership=membership, kind=kind, shares=quantity, paid=Decimal(0), **common)
+        )
     elif kind is MovementKind.PAYMENT:
         lines.append(_write_line(membership=membership, kind=kind, shares=0, paid=amount_eur, **common))
     elif kind is MovementKind.REDEMPTION:
-        lines.append(_write_line(membership=membership, kind=kind, shares=-quantity, paid=Decimal(0), **common))
+        lines.append(
+            _write_line(membership=membership, kind=kind, shares=-quantity, paid=Decimal(0), **common)
+        )
     elif kind is MovementKind.REPAYMENT:
         lines.append(_write_line(membership=membership, kind=kind, shares=0, paid=-amount_eur, **common))
     elif kind is MovementKind.TRANSFER:
         assert counterparty is not None
         # The paid-in part travels with the shares, pro rata.
         moved_paid = (paid * quantity / shares_held).quantize(Decimal("0.01")) if shares_held else Decimal(0)
-        lines.append(_write_line(membership=membership, kind=kind, shares=-quantity, paid=-moved_paid, **common))
-        lines.append(_write_line(membership=counterparty, kind=kind, shares=quantity, paid=moved_paid, **common))
+        lines.append(
+            _write_line(membership=membership, kind=kind, shares=-quantity, paid=-moved_paid, **common)
+        )
+        lines.append(
+            _write_line(membership=counterparty, kind=kind, shares=quantity, paid=moved_paid, **common)
+        )
     elif kind is MovementKind.CONVERSION:
         assert to_class is not None
         moved_paid = (paid * quantity / shares_held).quantize(Decimal("0.01")) if shares_held else Decimal(0)
-        lines.append(_write_line(membership=membership, kind=kind, shares=-quantity, paid=-moved_paid, **common))
+        lines.append(
+            _write_line(membership=membership, kind=kind, shares=-quantity, paid=-moved_paid, **common)
+        )
         common["share_class"] = to_class
-        lines.append(_write_line(membership=membership, kind=kind, shares=quantity, paid=moved_paid, **common))
+        lines.append(
+            _write_line(membership=membership, kind=kind, shares=quantity, paid=moved_paid, **common)
+        )
     counter.next_operation = op + 1
     capital_after = cooperative_capital_eur(cooperative)
     counter.highest_capital_eur = max(capital.highest_eur, capital_after)
@@ -278,8 +322,12 @@ def share_movement_record(
         after={
             "operation": op,
             "lines": [
-                {"membership": ln.membership_id, "class": ln.share_class.code, "shares": ln.shares_delta,
-                 "paid_eur": ln.paid_delta_eur}
+                {
+                    "membership": ln.membership_id,
+                    "class": ln.share_class.code,
+                    "shares": ln.shares_delta,
+                    "paid_eur": ln.paid_delta_eur,
+                }
                 for ln in lines
             ],
             "on": on,
@@ -302,9 +350,11 @@ def policy_rule_save(
     actor: Any,
 ) -> PolicyRule:
     """Create or change the rule of one profile (in force or draft); audited with before and after."""
-    rule = PolicyRule.objects.select_for_update().filter(
-        cooperative=cooperative, profile=profile, is_draft=is_draft
-    ).first()
+    rule = (
+        PolicyRule.objects.select_for_update()
+        .filter(cooperative=cooperative, profile=profile, is_draft=is_draft)
+        .first()
+    )
     before = None
     if rule is not None:
         before = {
@@ -340,12 +390,19 @@ def policy_rule_save(
 @transaction.atomic
 def policy_adopt_draft(*, cooperative: Unit, actor: Any) -> int:
     """Put the draft rules in force (each replaces the rule of its profile); returns how many."""
-    drafts = list(PolicyRule.objects.filter(cooperative=cooperative, is_draft=True).prefetch_related("services"))
+    drafts = list(
+        PolicyRule.objects.filter(cooperative=cooperative, is_draft=True).prefetch_related("services")
+    )
     for draft in drafts:
         policy_rule_save(
-            cooperative=cooperative, profile=draft.profile, requirement=draft.requirement,
-            min_shares=draft.min_shares, shares_per_year_of_use=draft.shares_per_year_of_use,
-            services=list(draft.services.all()), is_draft=False, actor=actor,
+            cooperative=cooperative,
+            profile=draft.profile,
+            requirement=draft.requirement,
+            min_shares=draft.min_shares,
+            shares_per_year_of_use=draft.shares_per_year_of_use,
+            services=list(draft.services.all()),
+            is_draft=False,
+            actor=actor,
         )
         draft_id = draft.pk
         PolicyRule.objects.filter(pk=draft_id).delete()

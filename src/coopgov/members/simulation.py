@@ -23,8 +23,15 @@ def register_entries(cooperative: Unit) -> Iterator[RegisterEntry]:
     rows = (
         Membership.objects.filter(cooperative=cooperative)
         .annotate(shares=Coalesce(Sum("movements__shares_delta"), 0))
-        .values_list("person_id", "person__profiles", "person__home_antenna__name", "category__code", "status",
-                     "admitted_on", "shares")
+        .values_list(
+            "person_id",
+            "person__profiles",
+            "person__home_antenna__name",
+            "category__code",
+            "status",
+            "admitted_on",
+            "shares",
+        )
     )
     for person_id, profiles, antenna, college, status, admitted_on, shares in rows.iterator(chunk_size=5000):
         years = max(1, today.year - admitted_on.year + 1) if admitted_on else 1
@@ -45,12 +52,11 @@ def register_entries(cooperative: Unit) -> Iterator[RegisterEntry]:
 
 def simulate_draft(cooperative: Unit) -> SimulationReport:
     """Compare the draft policy with the policy in force on the cooperative's current register."""
-    nominal = (
-        ShareClass.objects.filter(cooperative=cooperative, is_default=True).values_list("nominal_eur", flat=True).first()
-        or Decimal(30)
-    )
+    nominal = ShareClass.objects.filter(cooperative=cooperative, is_default=True).values_list(
+        "nominal_eur", flat=True
+    ).first() or Decimal(30)
     weights = {
-        c.code: float(c.college_weight)
+        c.code: float(c.college_weight or 0)
         for c in Category.objects.filter(cooperative=cooperative, college_weight__isnull=False)
     }
     return simulate_policy(

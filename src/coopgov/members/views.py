@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,7 +32,9 @@ from coopgov.organisation.selectors import antennas_of
 
 
 def _cooperative(request: HttpRequest, code: str, perm: str) -> Unit:
-    cooperative = get_object_or_404(Unit.objects.select_related("profile"), kind=Unit.Kind.COOPERATIVE, code=code)
+    cooperative = get_object_or_404(
+        Unit.objects.select_related("profile"), kind=Unit.Kind.COOPERATIVE, code=code
+    )
     if not request.user.has_perm(perm, cooperative):
         raise PermissionDenied
     return cooperative
@@ -52,14 +56,20 @@ def my_page(request: HttpRequest) -> HttpResponse:
                 (service, selectors.check_service(person, m.cooperative, service.code))
                 for service in selectors.services_of(m.cooperative)
             ]
-            cards.append({
-                "membership": m,
-                "holdings": selectors.holdings(m),
-                "totals": selectors.total_shares(m),
-                "movements": m.movements.select_related("share_class").order_by("-effective_on", "-operation"),
-                "events": m.events.all(),
-                "checks": [(s, r, [(reason, explain(reason)) for reason in r.reasons]) for s, r in checks],
-            })
+            cards.append(
+                {
+                    "membership": m,
+                    "holdings": selectors.holdings(m),
+                    "totals": selectors.total_shares(m),
+                    "movements": m.movements.select_related("share_class").order_by(
+                        "-effective_on", "-operation"
+                    ),
+                    "events": m.events.all(),
+                    "checks": [
+                        (s, r, [(reason, explain(reason)) for reason in r.reasons]) for s, r in checks
+                    ],
+                }
+            )
     return render(request, "members/me.html", {"person": person, "cards": cards})
 
 
@@ -70,17 +80,29 @@ def register_list(request: HttpRequest, code: str) -> HttpResponse:
     form = RegisterFilterForm(request.GET or None, cooperative=cooperative, antennas=antennas)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.register_queryset(
-        cooperative, search=filters.get("q", ""), status=filters.get("status", ""),
-        category=filters.get("category", ""), antenna=filters.get("antenna", ""), profile=filters.get("profile", ""),
+        cooperative,
+        search=filters.get("q", ""),
+        status=filters.get("status", ""),
+        category=filters.get("category", ""),
+        antenna=filters.get("antenna", ""),
+        profile=filters.get("profile", ""),
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     sums = selectors.shares_for_memberships([m.pk for m in page.object_list])
     rows = [(m, *sums.get(m.pk, (0, 0))) for m in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "members/register.html", {
-        "cooperative": cooperative, "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "members/register.html",
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -96,30 +118,53 @@ def member_ledger(request: HttpRequest, code: str, number: int) -> HttpResponse:
             raise PermissionDenied
         if request.POST.get("form") == "status":
             status_form = StatusChangeForm(request.POST)
-            if status_form.is_valid() and _act(request, lambda: services.membership_change_status(
-                membership=membership, to_status=Status(status_form.cleaned_data["to_status"]),
-                on=status_form.cleaned_data["on"], actor=request.user,
-                deciding_body=status_form.cleaned_data["deciding_body"], reason=status_form.cleaned_data["reason"],
-            )):
+            if status_form.is_valid() and _act(
+                request,
+                lambda: services.membership_change_status(
+                    membership=membership,
+                    to_status=Status(status_form.cleaned_data["to_status"]),
+                    on=status_form.cleaned_data["on"],
+                    actor=request.user,
+                    deciding_body=status_form.cleaned_data["deciding_body"],
+                    reason=status_form.cleaned_data["reason"],
+                ),
+            ):
                 return redirect("members:ledger", code=code, number=number)
         else:
             movement_form = ShareMovementForm(request.POST, cooperative=cooperative)
-            if movement_form.is_valid() and _act(request, lambda: _record_movement(request, membership, movement_form)):
+            if movement_form.is_valid() and _act(
+                request, lambda: _record_movement(request, membership, movement_form)
+            ):
                 return redirect("members:ledger", code=code, number=number)
-    return render(request, "members/ledger.html", {
-        "cooperative": cooperative, "membership": membership, "holdings": selectors.holdings(membership),
-        "movements": membership.movements.select_related("share_class").order_by("operation", "id"),
-        "events": membership.events.all(), "movement_form": movement_form, "status_form": status_form,
-    })
+    return render(
+        request,
+        "members/ledger.html",
+        {
+            "cooperative": cooperative,
+            "membership": membership,
+            "holdings": selectors.holdings(membership),
+            "movements": membership.movements.select_related("share_class").order_by("operation", "id"),
+            "events": membership.events.all(),
+            "movement_form": movement_form,
+            "status_form": status_form,
+        },
+    )
 
 
 def _record_movement(request: HttpRequest, membership: Membership, form: ShareMovementForm) -> object:
     data = form.cleaned_data
     return services.share_movement_record(
-        membership=membership, kind=MovementKind(data["kind"]), share_class=data["share_class"], on=data["on"],
-        actor=request.user, quantity=data.get("quantity") or 0, amount_eur=data.get("amount_eur") or 0,
-        counterparty=data.get("counterparty"), to_class=data.get("to_class"),
-        cause=ExitCause(data.get("cause") or "resignation"), note=data.get("note", ""),
+        membership=membership,
+        kind=MovementKind(data["kind"]),
+        share_class=data["share_class"],
+        on=data["on"],
+        actor=request.user,
+        quantity=data.get("quantity") or 0,
+        amount_eur=Decimal(data.get("amount_eur") or 0),
+        counterparty=data.get("counterparty"),
+        to_class=data.get("to_class"),
+        cause=ExitCause(data.get("cause") or "resignation"),
+        note=data.get("note", ""),
     )
 
 
@@ -139,9 +184,15 @@ def _act(request: HttpRequest, act: object) -> bool:
 def admission_queue(request: HttpRequest, code: str) -> HttpResponse:
     cooperative = _cooperative(request, code, "members.admit_member")
     candidates = selectors.admission_queue(cooperative)
-    return render(request, "members/admissions.html", {
-        "cooperative": cooperative, "candidates": candidates, "form": AdmissionDecisionForm(),
-    })
+    return render(
+        request,
+        "members/admissions.html",
+        {
+            "cooperative": cooperative,
+            "candidates": candidates,
+            "form": AdmissionDecisionForm(),
+        },
+    )
 
 
 @login_required
@@ -157,12 +208,23 @@ def admission_decide(request: HttpRequest, code: str, number: int) -> HttpRespon
         return redirect("members:admissions", code=code)
     data = form.cleaned_data
     if data["decision"] == "admit":
-        ok = _act(request, lambda: services.membership_admit(
-            membership=membership, on=data["on"], actor=request.user, deciding_body=data["deciding_body"]))
+        ok = _act(
+            request,
+            lambda: services.membership_admit(
+                membership=membership, on=data["on"], actor=request.user, deciding_body=data["deciding_body"]
+            ),
+        )
     else:
-        ok = _act(request, lambda: services.membership_refuse(
-            membership=membership, on=data["on"], actor=request.user, reason=data["reason"],
-            deciding_body=data["deciding_body"]))
+        ok = _act(
+            request,
+            lambda: services.membership_refuse(
+                membership=membership,
+                on=data["on"],
+                actor=request.user,
+                reason=data["reason"],
+                deciding_body=data["deciding_body"],
+            ),
+        )
     if ok:
         messages.info(request, _("%(name)s: decision recorded.") % {"name": membership.person})
     return redirect("members:admissions", code=code)
@@ -178,23 +240,39 @@ def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
     rows = []
     for profile, label in Profile.choices:
         for is_draft in (False, True):
-            rule = PolicyRule.objects.filter(cooperative=cooperative, profile=profile, is_draft=is_draft).first()
+            rule = PolicyRule.objects.filter(
+                cooperative=cooperative, profile=profile, is_draft=is_draft
+            ).first()
             prefix = f"{profile}-{'draft' if is_draft else 'live'}"
             initial = {"requirement": "optional", "min_shares": 1}
             if rule is not None:
-                initial = {"requirement": rule.requirement, "min_shares": rule.min_shares,
-                           "shares_per_year_of_use": rule.shares_per_year_of_use, "services": rule.services.all()}
+                initial = {
+                    "requirement": rule.requirement,
+                    "min_shares": rule.min_shares,
+                    "shares_per_year_of_use": rule.shares_per_year_of_use,
+                    "services": rule.services.all(),
+                }
             posted = request.method == "POST" and request.POST.get("prefix") == prefix
-            form = PolicyRuleForm(request.POST if posted else None, cooperative=cooperative, prefix=prefix,
-                                  initial=initial)
+            form = PolicyRuleForm(
+                request.POST if posted else None, cooperative=cooperative, prefix=prefix, initial=initial
+            )
             if posted and form.is_valid():
-                services.policy_rule_save(cooperative=cooperative, profile=profile, is_draft=is_draft,
-                                          actor=request.user, services=list(form.cleaned_data["services"]),
-                                          **{k: form.cleaned_data[k] for k in
-                                             ("requirement", "min_shares", "shares_per_year_of_use")})
+                services.policy_rule_save(
+                    cooperative=cooperative,
+                    profile=profile,
+                    is_draft=is_draft,
+                    actor=request.user,
+                    services=list(form.cleaned_data["services"]),
+                    **{
+                        k: form.cleaned_data[k]
+                        for k in ("requirement", "min_shares", "shares_per_year_of_use")
+                    },
+                )
                 messages.success(request, _("Rule saved."))
                 return redirect("members:policy", code=code)
-            rows.append({"profile": label, "is_draft": is_draft, "rule": rule, "form": form, "prefix": prefix})
+            rows.append(
+                {"profile": label, "is_draft": is_draft, "rule": rule, "form": form, "prefix": prefix}
+            )
     return render(request, "members/policy.html", {"cooperative": cooperative, "rows": rows})
 
 
@@ -204,10 +282,21 @@ def policy_simulate(request: HttpRequest, code: str) -> HttpResponse:
     report = simulate_draft(cooperative)
     names = sorted(set(report.college_members_before) | set(report.college_members_after))
     colleges = [
-        (name, report.college_members_before.get(name, 0), report.college_members_after.get(name, 0),
-         report.member_weight_before.get(name, 0.0), report.member_weight_after.get(name, 0.0))
+        (
+            name,
+            report.college_members_before.get(name, 0),
+            report.college_members_after.get(name, 0),
+            report.member_weight_before.get(name, 0.0),
+            report.member_weight_after.get(name, 0.0),
+        )
         for name in names
     ]
-    return render(request, "members/simulation.html", {
-        "cooperative": cooperative, "report": report, "colleges": colleges,
-    })
+    return render(
+        request,
+        "members/simulation.html",
+        {
+            "cooperative": cooperative,
+            "report": report,
+            "colleges": colleges,
+        },
+    )

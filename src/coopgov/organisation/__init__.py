@@ -1,1 +1,1 @@
-"""Organisation: the unit tree (group → cooperatives → antennas, plus communities), bodies, mandates, roles."""
+"""Organisation: the unit tree (group → cooperatives → antennas; communities), bodies, mandates, roles."""

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from coopgov.organisation.models import Body, CooperativeProfile, Mandate, RoleAssignment, StatutesVersion, Unit
+from coopgov.organisation.models import (
+    Body,
+    CooperativeProfile,
+    Mandate,
+    RoleAssignment,
+    StatutesVersion,
+    Unit,
+)
 
 
 class ProfileInline(admin.StackedInline):

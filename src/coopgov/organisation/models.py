@@ -28,7 +28,12 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=200)
     names = models.JSONField(_("names by language"), default=dict, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
 
@@ -40,16 +45,16 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
-    def display_name(self) -> str:
-        return pick(self.names, self.name)
-
     def save(self, *args: object, **kwargs: object) -> None:
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         path = (self.parent.path if self.parent else "/") + f"{self.pk}/"
         if path != self.path:
             self.path = path
             Unit.objects.filter(pk=self.pk).update(path=path)
+
+    @property
+    def display_name(self) -> str:
+        return pick(self.names, self.name)
 
     def ancestor_ids(self) -> list[int]:
         """This unit and every unit above it, nearest first."""
@@ -75,7 +80,9 @@ class CooperativeProfile(models.Model):
     country = models.CharField(_("country"), max_length=2)
     legal_form = models.CharField(_("legal form"), max_length=16, choices=LegalForm.choices)
     approvals = models.JSONField(_("approvals"), default=list, blank=True)
-    financial_year_start_month = models.PositiveSmallIntegerField(_("financial year starts in month"), default=1)
+    financial_year_start_month = models.PositiveSmallIntegerField(
+        _("financial year starts in month"), default=1
+    )
     resignation_window_months = models.PositiveSmallIntegerField(
         _("resignations accepted during the first N months of the financial year"), null=True, blank=True
     )
@@ -177,7 +184,9 @@ class Role(models.TextChoices):
 class RoleAssignment(models.Model):
     """A role held by an account in a unit; it applies to that unit and every unit below it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,9 @@ def user_role_units(user: Any) -> list[tuple[str, Unit]]:
         if not getattr(user, "is_authenticated", False):
             cached = []
         else:
-            cached = [(ra.role, ra.unit) for ra in RoleAssignment.objects.filter(user=user).select_related("unit")]
+            cached = [
+                (ra.role, ra.unit) for ra in RoleAssignment.objects.filter(user=user).select_related("unit")
+            ]
         user._coopgov_roles = cached
     return cached
 

@@ -11,7 +11,9 @@ from coopgov.organisation.models import RoleAssignment, Unit
 
 
 @transaction.atomic
-def unit_create(*, kind: str, code: str, name: str, parent: Unit | None, names: dict[str, str] | None = None) -> Unit:
+def unit_create(
+    *, kind: str, code: str, name: str, parent: Unit | None, names: dict[str, str] | None = None
+) -> Unit:
     return Unit.objects.create(kind=kind, code=code, name=name, parent=parent, names=names or {})
 
 
@@ -21,7 +23,10 @@ def role_grant(*, user: Any, unit: Unit, role: str, actor: Any) -> RoleAssignmen
     assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit_record(
-            actor=actor, action="role.granted", obj=assignment, unit=unit,
+            actor=actor,
+            action="role.granted",
+            obj=assignment,
+            unit=unit,
             after={"user": user.email, "role": role, "unit": unit.code},
         )
     user.__dict__.pop("_coopgov_roles", None)
@@ -31,7 +36,10 @@ def role_grant(*, user: Any, unit: Unit, role: str, actor: Any) -> RoleAssignmen
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment, actor: Any) -> None:
     audit_record(
-        actor=actor, action="role.revoked", obj=assignment, unit=assignment.unit,
+        actor=actor,
+        action="role.revoked",
+        obj=assignment,
+        unit=assignment.unit,
         before={"user": assignment.user.email, "role": assignment.role, "unit": assignment.unit.code},
     )
     assignment.delete()

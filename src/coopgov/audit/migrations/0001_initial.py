@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,35 +14,55 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_seq', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("last_seq", models.BigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True, verbose_name='sequence')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('actor_label', models.CharField(max_length=254, verbose_name='actor')),
-                ('on_behalf_of', models.CharField(blank=True, max_length=254, verbose_name='on behalf of')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='action')),
-                ('unit_label', models.CharField(blank=True, max_length=200)),
-                ('object_type', models.CharField(max_length=64, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=64, verbose_name='object id')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='before')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='after')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True, verbose_name="sequence")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="time")),
+                ("actor_label", models.CharField(max_length=254, verbose_name="actor")),
+                ("on_behalf_of", models.CharField(blank=True, max_length=254, verbose_name="on behalf of")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="action")),
+                ("unit_label", models.CharField(blank=True, max_length=200)),
+                ("object_type", models.CharField(max_length=64, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=64, verbose_name="object id")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="before")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="after")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ('seq',),
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ("seq",),
             },
         ),
     ]

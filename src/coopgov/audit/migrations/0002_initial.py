@@ -5,22 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('audit', '0001_initial'),
-        ('organisation', '0001_initial'),
+        ("audit", "0001_initial"),
+        ("organisation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditentry',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisation.unit'),
+            model_name="auditentry",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="organisation.unit",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['object_type', 'object_id'], name='audit_object_idx'),
+            model_name="auditentry",
+            index=models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
         ),
     ]

@@ -4,58 +4,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names by language')),
-                ('college_weight', models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True, verbose_name='collège weight (share of the votes)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("names", models.JSONField(blank=True, default=dict, verbose_name="names by language")),
+                (
+                    "college_weight",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="collège weight (share of the votes)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='register number')),
-                ('status', models.CharField(choices=[('candidate', 'candidate'), ('admitted', 'admitted'), ('refused', 'refused'), ('resigned', 'resigned'), ('excluded', 'excluded'), ('deceased', 'deceased')], default='candidate', max_length=10, verbose_name='status')),
-                ('applied_on', models.DateField(verbose_name='applied on')),
-                ('admitted_on', models.DateField(blank=True, null=True, verbose_name='admitted on')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('refusal_reason', models.TextField(blank=True, verbose_name='reason for refusal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="register number")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "candidate"),
+                            ("admitted", "admitted"),
+                            ("refused", "refused"),
+                            ("resigned", "resigned"),
+                            ("excluded", "excluded"),
+                            ("deceased", "deceased"),
+                        ],
+                        default="candidate",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("applied_on", models.DateField(verbose_name="applied on")),
+                ("admitted_on", models.DateField(blank=True, null=True, verbose_name="admitted on")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                ("refusal_reason", models.TextField(blank=True, verbose_name="reason for refusal")),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
             },
         ),
         migrations.CreateModel(
-            name='MembershipEvent',
+            name="MembershipEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, max_length=10)),
-                ('to_status', models.CharField(max_length=10)),
-                ('on', models.DateField(verbose_name='date')),
-                ('deciding_body', models.CharField(blank=True, max_length=200, verbose_name='deciding body')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=10)),
+                ("to_status", models.CharField(max_length=10)),
+                ("on", models.DateField(verbose_name="date")),
+                ("deciding_body", models.CharField(blank=True, max_length=200, verbose_name="deciding body")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'membership event',
-                'verbose_name_plural': 'membership events',
-                'ordering': ('on', 'id'),
+                "verbose_name": "membership event",
+                "verbose_name_plural": "membership events",
+                "ordering": ("on", "id"),
             },
         ),
     ]

@@ -6,191 +6,399 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0001_initial'),
-        ('organisation', '0001_initial'),
+        ("members", "0001_initial"),
+        ("organisation", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OperationCounter',
+            name="OperationCounter",
             fields=[
-                ('cooperative', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='organisation.unit')),
-                ('next_member_number', models.PositiveIntegerField(default=1)),
-                ('next_operation', models.PositiveIntegerField(default=1)),
-                ('highest_capital_eur', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                (
+                    "cooperative",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="organisation.unit",
+                    ),
+                ),
+                ("next_member_number", models.PositiveIntegerField(default=1)),
+                ("next_operation", models.PositiveIntegerField(default=1)),
+                ("highest_capital_eur", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
             ],
         ),
         migrations.AddField(
-            model_name='category',
-            name='cooperative',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='organisation.unit'),
+            model_name="category",
+            name="cooperative",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="categories", to="organisation.unit"
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='members.category', verbose_name='category'),
+            model_name="membership",
+            name="category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="members.category", verbose_name="category"
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='cooperative',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisation.unit'),
+            model_name="membership",
+            name="cooperative",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="memberships",
+                to="organisation.unit",
+            ),
         ),
         migrations.AddField(
-            model_name='membershipevent',
-            name='membership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='members.membership'),
+            model_name="membershipevent",
+            name="membership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="events", to="members.membership"
+            ),
         ),
         migrations.AddField(
-            model_name='membershipevent',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="membershipevent",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('natural', 'Natural person'), ('legal', 'Legal person')], default='natural', max_length=8, verbose_name='kind')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=100, verbose_name='last name')),
-                ('legal_name', models.CharField(blank=True, max_length=200, verbose_name='legal name')),
-                ('representative', models.CharField(blank=True, max_length=200, verbose_name='representative (legal persons)')),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('nl', 'Dutch'), ('en', 'English')], default='fr', max_length=5, verbose_name='language')),
-                ('profiles', models.JSONField(default=list, verbose_name='stakeholder profiles')),
-                ('home_antenna', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit', verbose_name='home antenna')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("natural", "Natural person"), ("legal", "Legal person")],
+                        default="natural",
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=100, verbose_name="last name")),
+                ("legal_name", models.CharField(blank=True, max_length=200, verbose_name="legal name")),
+                (
+                    "representative",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="representative (legal persons)"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, db_index=True, max_length=254, verbose_name="e-mail"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("nl", "Dutch"), ("en", "English")],
+                        default="fr",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                ("profiles", models.JSONField(default=list, verbose_name="stakeholder profiles")),
+                (
+                    "home_antenna",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.unit",
+                        verbose_name="home antenna",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'persons',
+                "verbose_name": "person",
+                "verbose_name_plural": "persons",
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='members.person'),
+            model_name="membership",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="members.person"
+            ),
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names by language')),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='organisation.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("names", models.JSONField(blank=True, default=dict, verbose_name="names by language")),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="organisation.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'services',
+                "verbose_name": "service",
+                "verbose_name_plural": "services",
             },
         ),
         migrations.CreateModel(
-            name='PolicyRule',
+            name="PolicyRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('profile', models.CharField(choices=[('entrepreneur', 'Worker-entrepreneur'), ('staff', 'Mutualised staff'), ('client', "Client (donneur d'ordre)"), ('partner', 'Partner'), ('other', 'Other')], max_length=16, verbose_name='profile')),
-                ('is_draft', models.BooleanField(default=False, verbose_name='draft')),
-                ('requirement', models.CharField(choices=[('mandatory', 'mandatory'), ('optional', 'optional'), ('not_allowed', 'not_allowed')], max_length=12, verbose_name='membership')),
-                ('min_shares', models.PositiveIntegerField(default=1, verbose_name='minimum shares')),
-                ('shares_per_year_of_use', models.BooleanField(default=False, verbose_name='one share per year of use')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policy_rules', to='organisation.unit')),
-                ('services', models.ManyToManyField(blank=True, to='members.service', verbose_name='services reserved to members')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "profile",
+                    models.CharField(
+                        choices=[
+                            ("entrepreneur", "Worker-entrepreneur"),
+                            ("staff", "Mutualised staff"),
+                            ("client", "Client (donneur d'ordre)"),
+                            ("partner", "Partner"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="profile",
+                    ),
+                ),
+                ("is_draft", models.BooleanField(default=False, verbose_name="draft")),
+                (
+                    "requirement",
+                    models.CharField(
+                        choices=[
+                            ("mandatory", "mandatory"),
+                            ("optional", "optional"),
+                            ("not_allowed", "not_allowed"),
+                        ],
+                        max_length=12,
+                        verbose_name="membership",
+                    ),
+                ),
+                ("min_shares", models.PositiveIntegerField(default=1, verbose_name="minimum shares")),
+                (
+                    "shares_per_year_of_use",
+                    models.BooleanField(default=False, verbose_name="one share per year of use"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_rules",
+                        to="organisation.unit",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True, to="members.service", verbose_name="services reserved to members"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy rule',
-                'verbose_name_plural': 'policy rules',
+                "verbose_name": "policy rule",
+                "verbose_name_plural": "policy rules",
             },
         ),
         migrations.CreateModel(
-            name='ShareClass',
+            name="ShareClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('nominal_eur', models.DecimalField(decimal_places=2, default=30, max_digits=10, verbose_name='nominal value (€)')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default class')),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='share_classes', to='organisation.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "nominal_eur",
+                    models.DecimalField(
+                        decimal_places=2, default=30, max_digits=10, verbose_name="nominal value (€)"
+                    ),
+                ),
+                ("is_default", models.BooleanField(default=False, verbose_name="default class")),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="share_classes",
+                        to="organisation.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'share class',
-                'verbose_name_plural': 'share classes',
+                "verbose_name": "share class",
+                "verbose_name_plural": "share classes",
             },
         ),
         migrations.CreateModel(
-            name='ShareMovement',
+            name="ShareMovement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('operation', models.PositiveIntegerField(verbose_name='operation number')),
-                ('kind', models.CharField(choices=[('subscription', 'subscription'), ('payment', 'payment'), ('transfer', 'transfer'), ('redemption', 'redemption'), ('repayment', 'repayment'), ('conversion', 'conversion')], max_length=14, verbose_name='kind')),
-                ('shares_delta', models.IntegerField(default=0, verbose_name='shares')),
-                ('paid_delta_eur', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='paid (€)')),
-                ('effective_on', models.DateField(db_index=True, verbose_name='effective on')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='members.membership')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('share_class', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.shareclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("operation", models.PositiveIntegerField(verbose_name="operation number")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("subscription", "subscription"),
+                            ("payment", "payment"),
+                            ("transfer", "transfer"),
+                            ("redemption", "redemption"),
+                            ("repayment", "repayment"),
+                            ("conversion", "conversion"),
+                        ],
+                        max_length=14,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("shares_delta", models.IntegerField(default=0, verbose_name="shares")),
+                (
+                    "paid_delta_eur",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="paid (€)"),
+                ),
+                ("effective_on", models.DateField(db_index=True, verbose_name="effective on")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisation.unit"
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="movements",
+                        to="members.membership",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "share_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="members.shareclass"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'share movement',
-                'verbose_name_plural': 'share movements',
-                'ordering': ('operation', 'id'),
+                "verbose_name": "share movement",
+                "verbose_name_plural": "share movements",
+                "ordering": ("operation", "id"),
             },
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'code'), name='category_code_unique'),
+            model_name="category",
+            constraint=models.UniqueConstraint(fields=("cooperative", "code"), name="category_code_unique"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['last_name', 'first_name'], name='person_name_idx'),
+            model_name="person",
+            index=models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'natural'), ('last_name__gt', '')), models.Q(('kind', 'legal'), ('legal_name__gt', '')), _connector='OR'), name='person_has_a_name'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "natural"), ("last_name__gt", "")),
+                    models.Q(("kind", "legal"), ("legal_name__gt", "")),
+                    _connector="OR",
+                ),
+                name="person_has_a_name",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['cooperative', 'status'], name='membership_coop_status_idx'),
+            model_name="membership",
+            index=models.Index(fields=["cooperative", "status"], name="membership_coop_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'number'), name='membership_number_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative", "number"), name="membership_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'person'), name='one_membership_per_cooperative'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative", "person"), name="one_membership_per_cooperative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['candidate', 'admitted', 'refused', 'resigned', 'excluded', 'deceased'])), name='membership_status_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["candidate", "admitted", "refused", "resigned", "excluded", "deceased"])
+                ),
+                name="membership_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'code'), name='service_code_unique'),
+            model_name="service",
+            constraint=models.UniqueConstraint(fields=("cooperative", "code"), name="service_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='policyrule',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'profile', 'is_draft'), name='one_rule_per_profile'),
+            model_name="policyrule",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative", "profile", "is_draft"), name="one_rule_per_profile"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shareclass',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'code'), name='share_class_code_unique'),
+            model_name="shareclass",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative", "code"), name="share_class_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shareclass',
-            constraint=models.CheckConstraint(condition=models.Q(('nominal_eur__gt', 0)), name='share_class_nominal_positive'),
+            model_name="shareclass",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nominal_eur__gt", 0)), name="share_class_nominal_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sharemovement',
-            index=models.Index(fields=['membership', 'effective_on'], name='movement_member_date_idx'),
+            model_name="sharemovement",
+            index=models.Index(fields=["membership", "effective_on"], name="movement_member_date_idx"),
         ),
     ]

@@ -5,101 +5,241 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Body',
+            name="Body",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('general_assembly', 'General assembly'), ('board', 'Board of directors'), ('local_committee', 'Local committee'), ('working_group', 'Working group')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general_assembly", "General assembly"),
+                            ("board", "Board of directors"),
+                            ("local_committee", "Local committee"),
+                            ("working_group", "Working group"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'body',
-                'verbose_name_plural': 'bodies',
+                "verbose_name": "body",
+                "verbose_name_plural": "bodies",
             },
         ),
         migrations.CreateModel(
-            name='CooperativeProfile',
+            name="CooperativeProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(max_length=2, verbose_name='country')),
-                ('legal_form', models.CharField(choices=[('be_sc', 'Belgian cooperative company (SC)'), ('fr_scic_sa', 'French SCIC (SA)'), ('fr_scic_sas', 'French SCIC (SAS)'), ('fr_scop', 'French SCOP')], max_length=16, verbose_name='legal form')),
-                ('approvals', models.JSONField(blank=True, default=list, verbose_name='approvals')),
-                ('financial_year_start_month', models.PositiveSmallIntegerField(default=1, verbose_name='financial year starts in month')),
-                ('resignation_window_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='resignations accepted during the first N months of the financial year')),
-                ('partial_resignation_allowed', models.BooleanField(default=False, verbose_name='partial resignation allowed')),
-                ('capital_floor_ratio', models.CharField(blank=True, max_length=16, verbose_name='capital floor as a fraction of the highest capital (e.g. 1/4)')),
-                ('capital_floor_eur', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='statutory capital floor (€)')),
-                ('vote_cap_ratio', models.CharField(blank=True, max_length=16, verbose_name='per-person cap on votes present or represented (e.g. 1/10)')),
-                ('uses_colleges', models.BooleanField(default=False, verbose_name='votes weighted by collège')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("country", models.CharField(max_length=2, verbose_name="country")),
+                (
+                    "legal_form",
+                    models.CharField(
+                        choices=[
+                            ("be_sc", "Belgian cooperative company (SC)"),
+                            ("fr_scic_sa", "French SCIC (SA)"),
+                            ("fr_scic_sas", "French SCIC (SAS)"),
+                            ("fr_scop", "French SCOP"),
+                        ],
+                        max_length=16,
+                        verbose_name="legal form",
+                    ),
+                ),
+                ("approvals", models.JSONField(blank=True, default=list, verbose_name="approvals")),
+                (
+                    "financial_year_start_month",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="financial year starts in month"
+                    ),
+                ),
+                (
+                    "resignation_window_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="resignations accepted during the first N months of the financial year",
+                    ),
+                ),
+                (
+                    "partial_resignation_allowed",
+                    models.BooleanField(default=False, verbose_name="partial resignation allowed"),
+                ),
+                (
+                    "capital_floor_ratio",
+                    models.CharField(
+                        blank=True,
+                        max_length=16,
+                        verbose_name="capital floor as a fraction of the highest capital (e.g. 1/4)",
+                    ),
+                ),
+                (
+                    "capital_floor_eur",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="statutory capital floor (€)",
+                    ),
+                ),
+                (
+                    "vote_cap_ratio",
+                    models.CharField(
+                        blank=True,
+                        max_length=16,
+                        verbose_name="per-person cap on votes present or represented (e.g. 1/10)",
+                    ),
+                ),
+                (
+                    "uses_colleges",
+                    models.BooleanField(default=False, verbose_name="votes weighted by collège"),
+                ),
             ],
             options={
-                'verbose_name': 'cooperative profile',
-                'verbose_name_plural': 'cooperative profiles',
+                "verbose_name": "cooperative profile",
+                "verbose_name_plural": "cooperative profiles",
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('staff', 'Cooperative-life staff'), ('relay', 'Relay'), ('board', 'Board member'), ('moderator', 'Moderator')], max_length=16, verbose_name='role')),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Cooperative-life staff"),
+                            ("relay", "Relay"),
+                            ("board", "Board member"),
+                            ("moderator", "Moderator"),
+                        ],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'role assignment',
-                'verbose_name_plural': 'role assignments',
+                "verbose_name": "role assignment",
+                "verbose_name_plural": "role assignments",
             },
         ),
         migrations.CreateModel(
-            name='StatutesVersion',
+            name="StatutesVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('adopted_on', models.DateField(verbose_name='adopted on')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('reference', models.CharField(blank=True, max_length=300, verbose_name='reference (publication, deed)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("adopted_on", models.DateField(verbose_name="adopted on")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="reference (publication, deed)"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'statutes version',
-                'verbose_name_plural': 'statutes versions',
-                'ordering': ('-adopted_on',),
+                "verbose_name": "statutes version",
+                "verbose_name_plural": "statutes versions",
+                "ordering": ("-adopted_on",),
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('group', 'Group'), ('cooperative', 'National cooperative'), ('antenna', 'Antenna'), ('community', 'Thematic community')], max_length=16, verbose_name='kind')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names by language')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("group", "Group"),
+                            ("cooperative", "National cooperative"),
+                            ("antenna", "Antenna"),
+                            ("community", "Thematic community"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("names", models.JSONField(blank=True, default=dict, verbose_name="names by language")),
+                ("path", models.CharField(db_index=True, default="", editable=False, max_length=255)),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ('path',),
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ("path",),
             },
         ),
         migrations.CreateModel(
-            name='Mandate',
+            name="Mandate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(default='member', max_length=100, verbose_name='role')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('appointed_how', models.CharField(choices=[('elected', 'Elected'), ('coopted', 'Co-opted, pending ratification'), ('ex_officio', 'Ex officio')], max_length=16, verbose_name='appointed')),
-                ('ratified_on', models.DateField(blank=True, null=True, verbose_name='ratified on')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mandates', to='organisation.body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(default="member", max_length=100, verbose_name="role")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "appointed_how",
+                    models.CharField(
+                        choices=[
+                            ("elected", "Elected"),
+                            ("coopted", "Co-opted, pending ratification"),
+                            ("ex_officio", "Ex officio"),
+                        ],
+                        max_length=16,
+                        verbose_name="appointed",
+                    ),
+                ),
+                ("ratified_on", models.DateField(blank=True, null=True, verbose_name="ratified on")),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mandates",
+                        to="organisation.body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mandate',
-                'verbose_name_plural': 'mandates',
+                "verbose_name": "mandate",
+                "verbose_name_plural": "mandates",
             },
         ),
     ]

@@ -6,57 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_initial'),
-        ('organisation', '0001_initial'),
+        ("members", "0002_initial"),
+        ("organisation", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mandate',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandates', to='members.person'),
+            model_name="mandate",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="mandates", to="members.person"
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL),
+            model_name="roleassignment",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="role_assignments",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organisation.unit', verbose_name='parent'),
+            model_name="unit",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="organisation.unit",
+                verbose_name="parent",
+            ),
         ),
         migrations.AddField(
-            model_name='statutesversion',
-            name='cooperative',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statutes_versions', to='organisation.unit'),
+            model_name="statutesversion",
+            name="cooperative",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="statutes_versions",
+                to="organisation.unit",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to='organisation.unit'),
+            model_name="roleassignment",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="role_assignments",
+                to="organisation.unit",
+            ),
         ),
         migrations.AddField(
-            model_name='cooperativeprofile',
-            name='unit',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to='organisation.unit'),
+            model_name="cooperativeprofile",
+            name="unit",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="profile", to="organisation.unit"
+            ),
         ),
         migrations.AddField(
-            model_name='body',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bodies', to='organisation.unit'),
+            model_name="body",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="bodies", to="organisation.unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mandate',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='mandate_ends_after_start'),
+            model_name="mandate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"
+                ),
+                name="mandate_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(fields=('user', 'unit', 'role'), name='one_role_per_unit'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(fields=("user", "unit", "role"), name="one_role_per_unit"),
         ),
     ]

@@ -14,9 +14,13 @@ class Command(BaseCommand):
     help = "Generate the demo cooperative (a second run reuses it), print the logins and serve it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--members", type=int, default=2000, help="synthetic members (0: organisation only)")
+        parser.add_argument(
+            "--members", type=int, default=2000, help="synthetic members (0: organisation only)"
+        )
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--no-serve", action="store_true", help="set up only; do not start the web server")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="set up only; do not start the web server"
+        )
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,11 +31,13 @@ class Command(BaseCommand):
         result = generate(options["members"], options["seed"])
         for code, count in result["created"].items():
             self.stdout.write(f"created {count} synthetic members in {code}")
-        self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:24} {login.role}")
-        self.stdout.write(f"Staff and board sign in with a TOTP code: add the secret {DEMO_TOTP_SECRET} "
-                          "to an authenticator app.")
+        self.stdout.write(
+            f"Staff and board sign in with a TOTP code: add the secret {DEMO_TOTP_SECRET} "
+            "to an authenticator app."
+        )
         if not options["no_serve"]:
             self.stdout.write(f"\nServing on http://{options['addr']}/ (Ctrl-C to stop)\n")
             call_command("runserver", options["addr"], use_reloader=False)

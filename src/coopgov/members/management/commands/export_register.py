@@ -1,4 +1,4 @@
-"""coopgov export_register --coop CODE --format csv|json [--at YYYY-MM-DD]: the legal register as of a date."""
+"""coopgov export_register --coop CODE --format csv|json [--at DATE]: the legal register as of a date."""
 
 from __future__ import annotations
 

@@ -12,7 +12,9 @@ from coopgov.organisation.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Import a register CSV into a cooperative: every row is checked first; any error and nothing is written."
+    help = (
+        "Import a register CSV into a cooperative: rows are checked first; on any error nothing is written."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--coop", required=True, help="code of the cooperative (BE, FR…)")
@@ -29,11 +31,15 @@ class Command(BaseCommand):
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 rows = parse_register_csv(handle, cooperative)
             summary = register_import(
-                cooperative=cooperative, rows=rows, actor="cli:import_register",
+                cooperative=cooperative,
+                rows=rows,
+                actor="cli:import_register",
                 source=f"{path.name} sha256:{file_digest(str(path))}",
             )
         except UnicodeDecodeError as exc:
-            raise CommandError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing imported") from None
+            raise CommandError(
+                f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing imported"
+            ) from None
         except ImportFailed as failure:
             for error in failure.errors:
                 self.stderr.write(f"{path}: {error}")

@@ -26,16 +26,23 @@ class Command(BaseCommand):
         cooperative = Unit.objects.filter(kind=Unit.Kind.COOPERATIVE, code=options["coop"]).first()
         if cooperative is None:
             raise CommandError(f"no cooperative with code {options['coop']!r}")
-        membership = Membership.objects.select_related("person").filter(
-            cooperative=cooperative, number=options["member"]).first()
+        membership = (
+            Membership.objects.select_related("person")
+            .filter(cooperative=cooperative, number=options["member"])
+            .first()
+        )
         if membership is None:
             raise CommandError(f"no member number {options['member']} in {cooperative.code}")
         codes = list(Service.objects.filter(cooperative=cooperative).values_list("code", flat=True))
         if options["service"] not in codes:
-            raise CommandError(f"unknown service {options['service']!r}; services of {cooperative.code}: "
-                               f"{', '.join(sorted(codes))}")
+            raise CommandError(
+                f"unknown service {options['service']!r}; services of {cooperative.code}: "
+                f"{', '.join(sorted(codes))}"
+            )
         with translation.override(options["language"] or membership.person.language):
             result = check_service(membership.person, cooperative, options["service"])
-            self.stdout.write(f"{'yes' if result.allowed else 'no'}: {membership.person} — {options['service']}")
+            self.stdout.write(
+                f"{'yes' if result.allowed else 'no'}: {membership.person} — {options['service']}"
+            )
             for reason in result.reasons:
                 self.stdout.write(f"  {'+' if reason.ok else '-'} {explain(reason)}")
