@@ -21,7 +21,22 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Raw view of memberships. Admissions, refusals and exits go through the register pages (audited)."""
+
     list_display = ("number", "person", "cooperative", "category", "status", "admitted_on")
+    readonly_fields = (
+        "cooperative",
+        "number",
+        "status",
+        "applied_on",
+        "admitted_on",
+        "ended_on",
+        "refusal_reason",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
     list_filter = ("cooperative", "status", "category")
     search_fields = ("person__last_name", "person__email")
     raw_id_fields = ("person",)
@@ -46,5 +61,37 @@ class ShareMovementAdmin(admin.ModelAdmin):
 admin.site.register(Category)
 admin.site.register(ShareClass)
 admin.site.register(Service)
-admin.site.register(PolicyRule)
-admin.site.register(MembershipEvent)
+
+
+@admin.register(PolicyRule)
+class PolicyRuleAdmin(admin.ModelAdmin):
+    """Policies change through the policy page (audited); the admin only shows them."""
+
+    list_display = (
+        "cooperative",
+        "profile",
+        "is_draft",
+        "requirement",
+        "min_shares",
+        "shares_per_year_of_use",
+    )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(admin.ModelAdmin):
+    list_display = ("membership", "on", "from_status", "to_status", "deciding_body")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

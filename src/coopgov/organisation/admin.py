@@ -8,6 +8,7 @@ from coopgov.organisation.models import (
     StatutesVersion,
     Unit,
 )
+from coopgov.organisation.services import role_grant, role_revoke
 
 
 class ProfileInline(admin.StackedInline):
@@ -35,6 +36,22 @@ class MandateAdmin(admin.ModelAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
+    """Roles are granted and revoked through the services, so each act reaches the audit log."""
+
     list_display = ("user", "role", "unit", "granted_at")
     list_filter = ("role",)
     raw_id_fields = ("user",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        granted = role_grant(user=obj.user, unit=obj.unit, role=obj.role, actor=request.user)
+        obj.pk = granted.pk
+
+    def delete_model(self, request, obj):
+        role_revoke(assignment=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset:
+            role_revoke(assignment=assignment, actor=request.user)
