@@ -66,3 +66,50 @@ def cooperative_by_code(code: str) -> Unit:
 
 def antennas_of(cooperative: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(kind=Unit.Kind.ANTENNA, path__startswith=cooperative.path).order_by("name")
+
+
+def organisation_overview() -> dict[str, Any]:
+    """The whole tree for the public organisation page: units, legal profiles, bodies, current mandates.
+
+    A fixed number of queries whatever the size of the tree; member counts per antenna come from one
+    aggregate over admitted memberships.
+    """
+    from django.db.models import Count, Prefetch, Q
+    from django.utils import timezone
+
+    from coopgov.members.models import Membership
+    from coopgov.organisation.models import Body, Mandate, StatutesVersion
+
+    today = timezone.localdate()
+    current = Mandate.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today)
+    units = list(
+        Unit.objects.select_related("profile")
+        .prefetch_related(
+            Prefetch(
+                "bodies",
+                queryset=Body.objects.prefetch_related(
+                    Prefetch("mandates", queryset=current.select_related("person").order_by("starts_on"))
+                ),
+            ),
+            Prefetch("statutes_versions", queryset=StatutesVersion.objects.order_by("-adopted_on")),
+        )
+        .order_by("path")
+    )
+    members_by_antenna = dict(
+        Membership.objects.filter(status="admitted")
+        .values("person__home_antenna")
+        .annotate(n=Count("id"))
+        .values_list("person__home_antenna", "n")
+    )
+    members_by_coop = dict(
+        Membership.objects.filter(status="admitted")
+        .values("cooperative")
+        .annotate(n=Count("id"))
+        .values_list("cooperative", "n")
+    )
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+        unit.admitted_members = members_by_coop.get(unit.pk) or members_by_antenna.get(unit.pk, 0)  # type: ignore[attr-defined]
+    groups = children.get(None, [])
+    return {"groups": groups, "children": children}
