@@ -1,0 +1,558 @@
+"""The Polis opinion-map pipeline: filter, PCA, base clusters, groups, statement statistics, updates.
+
+Each step follows Polis's own mathematics (compdemocracy/polis, math/src/polismath/math/conversation.clj,
+pca.clj, clusters.clj, repness.clj); docs/methods/opinion-polis.md gives the rule of every step, its source
+and how our results compare with the groups the production Polis computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh
+
+from coopgov.domain.opinion.kmeans import first_distinct, kmeans, silhouette, warm_start_centres
+from coopgov.domain.opinion.repness import (
+    ConsensusStatement,
+    DivisiveStatement,
+    RepresentativeStatement,
+    group_informed_consensus,
+    select_consensus,
+    select_divisive,
+    select_representative,
+)
+
+__all__ = [
+    "Group",
+    "OpinionMap",
+    "OpinionState",
+    "PolisParameters",
+    "StatementStats",
+    "VoteMatrix",
+    "add_votes",
+    "opinion_map",
+    "replay_opinion_map",
+    "update_opinion_map",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class PolisParameters:
+    """Polis's defaults (conversation.clj, base-conv-update-graph), named.
+
+    ``min_votes``: a participant enters the map after voting on min(7, number of statements);
+    ``greedy_n``: if fewer than 15 participants qualify, the most active ones are taken;
+    ``base_k``: number of base clusters; ``max_k``: largest number of groups; ``k_buffer``: number of
+    updates in a row a new number of groups must win before it is shown; ``group_iters``: Polis passes
+    its group iterations under a name k-means ignores, so its default of 20 applies.
+
+    ``group_restarts`` (coopgov's addition, 0 turns it off): after Polis's deterministic start, the group
+    k-means is also run from that many k-means++ starts drawn with ``seed``, and the clustering of lowest
+    weighted inertia is kept. Production Polis reaches its groups through thousands of warm-started
+    updates, which a single start from the final data does not reproduce; the restarts bring the groups
+    closer to Polis's on the real conversations (docs/methods/opinion-polis.md gives the figures).
+    """
+
+    min_votes: int = 7
+    greedy_n: int = 15
+    base_k: int = 100
+    max_k: int = 5
+    base_iters: int = 100
+    group_iters: int = 20
+    k_buffer: int = 4
+    update_pca_iters: int = 20
+    group_restarts: int = 30
+    seed: int = 0
+    pick: int = 5
+
+
+@dataclass(frozen=True, eq=False)
+class VoteMatrix:
+    """Reactions as a sparse participants × statements matrix (one entry per vote: 1, -1 or 0).
+
+    ``participants`` (row ids) and ``statements`` (column ids) are in increasing order; ``rows``, ``cols``, ``values`` hold one entry per vote (no duplicates).
+    Memory is 9 bytes a vote here, and the pipeline adds about 16 bytes a vote while it runs.
+    """
+
+    participants: IntArray
+    statements: IntArray
+    rows: npt.NDArray[np.int32]
+    cols: npt.NDArray[np.int32]
+    values: npt.NDArray[np.int8]
+
+    @classmethod
+    def from_votes(
+        cls, participants: npt.ArrayLike, statements: npt.ArrayLike, votes: npt.ArrayLike
+    ) -> VoteMatrix:
+        """Build the matrix from parallel arrays; a later entry for the same pair replaces an earlier one.
+
+        Rows are in increasing participant id. Polis numbers participants in their order of arrival, so
+        this is Polis's row order (on which its deterministic k-means start depends), and it makes the map
+        independent of the order in which reactions are listed.
+        """
+        p = np.asarray(participants, dtype=np.int64)
+        s = np.asarray(statements, dtype=np.int64)
+        v = np.asarray(votes, dtype=np.int8)
+        if not (len(p) == len(s) == len(v)):
+            raise ValueError("participants, statements and votes must have the same length")
+        if len(v) and not np.isin(v, (-1, 0, 1)).all():
+            raise ValueError("a vote is 1 (agree), -1 (disagree) or 0 (pass)")
+        row_ids, rows = np.unique(p, return_inverse=True)
+        col_ids, cols = np.unique(s, return_inverse=True)
+        key = rows.astype(np.int64) * max(len(col_ids), 1) + cols
+        _, last_rev = np.unique(key[::-1], return_index=True)
+        keep = np.sort(len(key) - 1 - last_rev)
+        return cls(
+            participants=row_ids,
+            statements=col_ids,
+            rows=rows[keep].astype(np.int32),
+            cols=cols[keep].astype(np.int32),
+            values=v[keep],
+        )
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(participants, statements)."""
+        return (len(self.participants), len(self.statements))
+
+
+def add_votes(
+    matrix: VoteMatrix, participants: npt.ArrayLike, statements: npt.ArrayLike, votes: npt.ArrayLike
+) -> VoteMatrix:
+    """The matrix with new votes added: new participants join at the end, a new vote replaces an old one."""
+    p = np.concatenate([matrix.participants[matrix.rows], np.asarray(participants, dtype=np.int64)])
+    s = np.concatenate([matrix.statements[matrix.cols], np.asarray(statements, dtype=np.int64)])
+    v = np.concatenate([matrix.values, np.asarray(votes, dtype=np.int8)])
+    return VoteMatrix.from_votes(
+        p, s, v, order=np.concatenate([matrix.participants, np.asarray(participants)])
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class OpinionState:
+    """What an update carries over from the last map, as Polis keeps it between updates."""
+
+    statements: IntArray
+    components: FloatArray  # 2 × statements
+    in_conv: frozenset[int]
+    base_ids: IntArray  # participant ids clustered into base clusters
+    base_labels: IntArray  # their base cluster id
+    base_cluster_ids: IntArray  # ids of the base clusters
+    group_labels: dict[int, IntArray]  # k -> group id of each base cluster (in base_cluster_ids order)
+    last_k: int | None = None
+    last_k_count: int = 0
+    smoothed_k: int | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """One opinion group: its participants and the statements that set it apart."""
+
+    id: int
+    members: tuple[int, ...]
+    representative: tuple[RepresentativeStatement, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class StatementStats:
+    """Per statement counts, overall and per group (rows follow ``OpinionMap.groups``)."""
+
+    statements: IntArray
+    agree: IntArray
+    disagree: IntArray
+    passed: IntArray
+    group_agree: IntArray
+    group_disagree: IntArray
+    group_seen: IntArray
+    group_informed_consensus_agree: FloatArray
+    group_informed_consensus_disagree: FloatArray
+
+
+@dataclass(frozen=True, eq=False)
+class OpinionMap:
+    """An opinion map: coordinates of every participant, the groups, and what unites and divides them."""
+
+    participants: IntArray
+    coordinates: FloatArray  # participants × 2
+    in_conv: npt.NDArray[np.bool_]
+    group_of: IntArray  # group index per participant, -1 outside the map's groups
+    groups: tuple[Group, ...]
+    consensus: dict[str, tuple[ConsensusStatement, ...]]
+    divisive: tuple[DivisiveStatement, ...]
+    statement_stats: StatementStats
+    silhouettes: dict[int, float]
+    state: OpinionState = field(repr=False)
+
+
+def _centred_operator(
+    matrix: VoteMatrix, keep: npt.NDArray[np.bool_]
+) -> tuple[sp.csr_matrix, sp.csr_matrix, FloatArray, npt.NDArray[np.int64]]:
+    """The vote matrix and its pattern (moderated-out columns dropped) and the column means."""
+    n, m = matrix.shape
+    mask = keep[matrix.cols]
+    r, c, v = matrix.rows[mask], matrix.cols[mask], matrix.values[mask].astype(np.float64)
+    x = sp.csr_matrix((v, (r, c)), shape=(n, m))
+    x.sort_indices()
+    pattern = sp.csr_matrix((np.ones(len(x.data)), x.indices, x.indptr), shape=(n, m))
+    seen = np.bincount(c, minlength=m)
+    mean = np.asarray(x.sum(axis=0)).ravel() / np.maximum(seen, 1)
+    counts = np.bincount(matrix.rows, minlength=n).astype(np.int64)
+    return x, pattern, mean, counts
+
+
+def _gram(x: sp.csr_matrix, pattern: sp.csr_matrix, mean: FloatArray) -> LinearOperator:
+    # Missing votes take the column mean (Polis's mat), so after centring they are 0: the centred matrix
+    # keeps the sparsity of the votes, Xc = X - P·diag(mean), and Xcᵀ·Xc is applied without forming it.
+    xt, pt = x.T.tocsr(), pattern.T.tocsr()
+
+    def apply(vec: FloatArray) -> FloatArray:
+        vec = np.asarray(vec).ravel()
+        u = x @ vec - pattern @ (mean * vec)
+        return np.asarray(xt @ u - mean * (pt @ u), dtype=np.float64)
+
+    m = x.shape[1]
+    return LinearOperator((m, m), matvec=apply, dtype=np.float64)
+
+
+def _orient(comps: FloatArray) -> FloatArray:
+    # Fix each component's sign (largest loading positive) so maps are reproducible; Polis leaves it to
+    # its random start, and a reflection changes no group.
+    out = comps.copy()
+    for i in range(out.shape[0]):
+        j = int(np.argmax(np.abs(out[i])))
+        if out[i, j] < 0:
+            out[i] = -out[i]
+    return out
+
+
+def _pca(gram: LinearOperator, start: FloatArray | None, iters: int) -> FloatArray:
+    """Top two principal axes: Lanczos from scratch, or Polis's power iteration from the last axes."""
+    m = gram.shape[0]
+    if m == 0:
+        return np.zeros((2, 0))
+    if start is None:
+        try:
+            # A fixed starting vector keeps the result reproducible (ARPACK otherwise starts at random).
+            if m <= 3:
+                raise ArpackError(-9)
+            v0 = np.random.default_rng(0).uniform(0.5, 1.5, m)
+            w, vecs = eigsh(gram, k=2, which="LA", v0=v0, tol=1e-10)
+        except (ArpackError, ArpackNoConvergence):
+            # Tiny or degenerate matrices (every vote alike): the dense eigenproblem is cheap and exact.
+            dense = np.column_stack([gram @ e for e in np.eye(m)]) if m <= 2000 else np.zeros((m, m))
+            w, vecs = np.linalg.eigh((dense + dense.T) / 2)
+        order = np.argsort(w)[::-1][:2]
+        comps = np.where(w[order][:, None] > 1e-12, vecs[:, order].T, 0.0)
+    else:
+        # Subspace (block power) iteration warm-started from the previous components: Polis's update,
+        # which starts power-iteration from the components of the last update.
+        basis = np.linalg.qr(start.T)[0]
+        for _ in range(iters):
+            moved = np.column_stack([gram @ basis[:, 0], gram @ basis[:, 1]])
+            new = np.linalg.qr(moved)[0]
+            if np.abs(np.abs(np.sum(new * basis, axis=0)) - 1).max() < 1e-12:
+                basis = new
+                break
+            basis = new
+        small = basis.T @ np.column_stack([gram @ basis[:, 0], gram @ basis[:, 1]])
+        w, rot = np.linalg.eigh((small + small.T) / 2)
+        comps = (basis @ rot[:, np.argsort(w)[::-1]]).T
+    if comps.shape[0] < 2:
+        comps = np.vstack([comps, np.zeros((2 - comps.shape[0], m))])
+    return _orient(np.asarray(comps, dtype=np.float64))
+
+
+def _in_conv(
+    counts: IntArray, ids: IntArray, n_cols: int, params: PolisParameters, before: frozenset[int]
+) -> npt.NDArray[np.bool_]:
+    """Polis's in-conv rule (conversation.clj): voted on min(7, statements) or more, once in always in;
+    if fewer than 15 qualify, the most active participants are added up to 15."""
+    mask = counts >= min(params.min_votes, n_cols)
+    if before:
+        mask |= np.isin(ids, np.fromiter(before, dtype=np.int64, count=len(before)))
+    if mask.sum() < params.greedy_n:
+        order = np.argsort(-counts, kind="stable")
+        extra = [i for i in order.tolist() if not mask[i] and counts[i] > 0][
+            : params.greedy_n - int(mask.sum())
+        ]
+        mask[extra] = True
+    return mask
+
+
+def _inertia(points: FloatArray, weights: FloatArray, labels: IntArray, centres: FloatArray) -> float:
+    return float((weights * ((points - centres[labels]) ** 2).sum(axis=1)).sum())
+
+
+def _best_of_restarts(
+    points: FloatArray,
+    weights: FloatArray,
+    k: int,
+    labels: IntArray,
+    centres: FloatArray,
+    kept: IntArray,
+    params: PolisParameters,
+) -> tuple[IntArray, IntArray]:
+    """coopgov's option: also try seeded k-means++ starts and keep the lowest weighted inertia."""
+    best = _inertia(points, weights, labels, centres)
+    rng = np.random.default_rng(params.seed)
+    for _ in range(params.group_restarts):
+        chosen = [int(rng.choice(len(points), p=weights / weights.sum()))]
+        for _ in range(1, k):
+            d2 = ((points[:, None, :] - points[chosen][None, :, :]) ** 2).sum(axis=2).min(axis=1) * weights
+            if d2.sum() <= 0:
+                break
+            chosen.append(int(rng.choice(len(points), p=d2 / d2.sum())))
+        lab, cen, kep = kmeans(points, points[chosen], weights=weights, max_iters=1000)
+        if len(cen) == len(centres) and _inertia(points, weights, lab, cen) < best - 1e-9:
+            best, labels, kept = _inertia(points, weights, lab, cen), lab, np.arange(len(cen), dtype=np.int64)
+    return labels, kept
+
+
+def _lookup(keys: IntArray, values: IntArray, wanted: IntArray) -> IntArray:
+    """values[keys == w] for each w of ``wanted`` (-1 when absent); ``keys`` need not be sorted."""
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    pos = np.minimum(np.searchsorted(sk, wanted), max(len(sk) - 1, 0))
+    out = np.full(len(wanted), -1, dtype=np.int64)
+    if len(sk):
+        hit = sk[pos] == wanted
+        out[hit] = values[order][pos[hit]]
+    return out
+
+
+def _group_counts(matrix: VoteMatrix, labels: IntArray, g: int) -> tuple[IntArray, IntArray, IntArray]:
+    """(agree, disagree, seen) per group × statement, over participants with a label in 0..g-1."""
+    m = matrix.shape[1]
+    lab = labels[matrix.rows]
+    ok = lab >= 0
+    idx = lab[ok] * m + matrix.cols[ok]
+    vals = matrix.values[ok]
+    size = g * m
+    agree = np.bincount(idx[vals == 1], minlength=size).reshape(g, m)
+    disagree = np.bincount(idx[vals == -1], minlength=size).reshape(g, m)
+    seen = np.bincount(idx, minlength=size).reshape(g, m)
+    return agree, disagree, seen
+
+
+def opinion_map(
+    matrix: VoteMatrix,
+    *,
+    moderated_out: frozenset[int] = frozenset(),
+    parameters: PolisParameters = PolisParameters(),
+    previous: OpinionState | None = None,
+) -> OpinionMap:
+    """Compute the opinion map of a conversation with Polis's pipeline (conversation.clj, small-conv graph).
+
+    1. Participants enter the map after min(7, statements) votes (once in, always in).
+    2. PCA of the vote matrix, missing votes replaced by the statement's mean (pca.clj, powerit-pca).
+    3. Each participant is projected using their votes only, scaled by √(statements / their votes)
+       (pca.clj, sparsity-aware-project-ptpt); moderated-out statements count as a 0 vote for everyone.
+    4. Base clusters: k-means with k = 100 on the coordinates, started on the first distinct points.
+    5. Groups: weighted k-means over base-cluster centres for k = 2..min(5, 2 + bases/12), k chosen by
+       silhouette, a new k shown only after winning 4 updates in a row (k-smoothing).
+    6. Representative statements, consensus and group-informed consensus (repness.clj).
+
+    ``previous`` makes this an update (Polis's way): PCA, base clusters, groups and k-smoothing start
+    from the last state instead of from scratch.
+    """
+    params = parameters
+    n, m = matrix.shape
+    keep_col = ~np.isin(
+        matrix.statements, np.fromiter(moderated_out, dtype=np.int64, count=len(moderated_out))
+    )
+    n_modout = int((~keep_col).sum())
+    x, pattern, mean, counts = _centred_operator(matrix, keep_col)
+    gram = _gram(x, pattern, mean)
+    start = None
+    if previous is not None and len(previous.statements):
+        start = np.zeros((2, m))
+        pos = np.searchsorted(matrix.statements, previous.statements)
+        ok = (pos < m) & (matrix.statements[np.minimum(pos, m - 1)] == previous.statements)
+        start[:, pos[ok]] = previous.components[:, ok]
+        start[:, ~np.isin(np.arange(m), pos[ok])] = 1.0 / np.sqrt(max(m, 1))
+    comps = _pca(gram, start, params.update_pca_iters)
+    # Projection: only voted statements count (Polis zeroes moderated-out columns, which it then counts
+    # as votes), and the result is pushed out by √(n_cmts / n_votes).
+    raw = x @ comps.T - pattern @ (mean[:, None] * comps.T)
+
+    voted = np.asarray(pattern.sum(axis=1)).ravel() + n_modout
+    coords = np.asarray(raw * np.sqrt(m / np.maximum(voted, 1))[:, None], dtype=np.float64)
+
+    in_conv = _in_conv(counts, matrix.participants, m, params, previous.in_conv if previous else frozenset())
+    rows_in = np.flatnonzero(in_conv)
+    pts = coords[rows_in]
+
+    # Base clusters (ids persist across updates, as Polis's do).
+    ids_in = matrix.participants[rows_in]
+    if previous is not None and len(previous.base_ids):
+        init, init_ids = warm_start_centres(
+            pts, _lookup(previous.base_ids, previous.base_labels, ids_in), params.base_k
+        )
+    else:
+        init = first_distinct(pts, params.base_k)
+        init_ids = np.arange(len(init), dtype=np.int64)
+    base_label, base_centres, kept = kmeans(pts, init, max_iters=params.base_iters)
+    base_cluster_ids = init_ids[kept]
+    nb = len(base_centres)
+    base_size = np.bincount(base_label, minlength=nb).astype(np.float64)
+
+    # Groups over base clusters, for each k, with silhouettes.
+    max_k = min(params.max_k, 2 + nb // 12)
+    clusterings: dict[int, IntArray] = {}
+    group_ids: dict[int, IntArray] = {}
+    silhouettes: dict[int, float] = {}
+    for k in range(2, max_k + 1):
+        if previous is not None and k in previous.group_labels:
+            # Polis starts each k from the same k's last clustering (clean-start-clusters).
+            old = _lookup(previous.base_cluster_ids, previous.group_labels[k], base_cluster_ids)
+            ginit, ginit_ids = warm_start_centres(base_centres, old, k, weights=base_size)
+        else:
+            ginit = first_distinct(base_centres, k)
+            ginit_ids = np.arange(len(ginit), dtype=np.int64)
+        glabel, gcentres, gkept = kmeans(base_centres, ginit, weights=base_size, max_iters=params.group_iters)
+        if params.group_restarts and nb > k:
+            glabel, gkept = _best_of_restarts(base_centres, base_size, k, glabel, gcentres, gkept, params)
+        clusterings[k] = glabel
+        group_ids[k] = ginit_ids[gkept]
+        silhouettes[k] = silhouette(base_centres, glabel) if nb else 0.0
+    if silhouettes:
+        # Ties go to the larger k, as Clojure's max-key returns the last maximum.
+        this_k = max(silhouettes, key=lambda k: (silhouettes[k], k))
+        last_k = previous.last_k if previous else None
+        count = (previous.last_k_count + 1) if previous and last_k == this_k else 1
+        smoothed = previous.smoothed_k if previous and previous.smoothed_k in clusterings else None
+        chosen = this_k if count >= params.k_buffer or smoothed is None else smoothed
+        group_of_base = clusterings[chosen]
+    else:
+        this_k, count, chosen = 0, 0, 0
+        group_of_base = np.zeros(nb, dtype=np.int64)
+    g = int(group_of_base.max()) + 1 if nb else 0
+
+    group_of = np.full(n, -1, dtype=np.int64)
+    if nb:
+        group_of[rows_in] = group_of_base[base_label]
+    agree, disagree, seen = _group_counts(matrix, group_of, g)
+    statements = matrix.statements
+    reps = select_representative(
+        statements,
+        agree.astype(float),
+        disagree.astype(float),
+        seen.astype(float),
+        moderated_out,
+        params.pick,
+    )
+    all_labels = np.zeros(n, dtype=np.int64)
+    ta, td, ts = _group_counts(matrix, all_labels, 1)
+    consensus = select_consensus(
+        statements, ta[0].astype(float), td[0].astype(float), ts[0].astype(float), moderated_out, params.pick
+    )
+    gac_a, gac_d = group_informed_consensus(agree.astype(float), disagree.astype(float), seen.astype(float))
+    divisive = select_divisive(
+        statements, agree.astype(float), seen.astype(float), moderated_out, params.pick
+    )
+
+    groups = tuple(
+        Group(
+            id=gi, members=tuple(int(p) for p in matrix.participants[group_of == gi]), representative=reps[gi]
+        )
+        for gi in range(g)
+    )
+    base_ids = matrix.participants[rows_in]
+    sort = np.argsort(base_ids, kind="stable")
+    state = OpinionState(
+        statements=statements.copy(),
+        components=comps,
+        in_conv=frozenset(int(p) for p in matrix.participants[in_conv]),
+        base_ids=base_ids[sort],
+        base_labels=base_cluster_ids[base_label][sort],
+        base_cluster_ids=base_cluster_ids,
+        group_labels={k: group_ids[k][lab] for k, lab in clusterings.items()},
+        last_k=this_k or None,
+        last_k_count=count,
+        smoothed_k=chosen or None,
+    )
+    stats = StatementStats(
+        statements=statements,
+        agree=ta[0],
+        disagree=td[0],
+        passed=ts[0] - ta[0] - td[0],
+        group_agree=agree,
+        group_disagree=disagree,
+        group_seen=seen,
+        group_informed_consensus_agree=gac_a,
+        group_informed_consensus_disagree=gac_d,
+    )
+    return OpinionMap(
+        participants=matrix.participants,
+        coordinates=coords,
+        in_conv=in_conv,
+        group_of=group_of,
+        groups=groups,
+        consensus=consensus,
+        divisive=divisive,
+        statement_stats=stats,
+        silhouettes=silhouettes,
+        state=state,
+    )
+
+
+def update_opinion_map(
+    previous: OpinionMap,
+    matrix: VoteMatrix,
+    *,
+    moderated_out: frozenset[int] = frozenset(),
+    parameters: PolisParameters = PolisParameters(),
+) -> OpinionMap:
+    """The map after new votes, computed Polis's way from the last map's state (warm starts, k-smoothing)."""
+    return opinion_map(matrix, moderated_out=moderated_out, parameters=parameters, previous=previous.state)
+
+
+def replay_opinion_map(
+    participants: npt.ArrayLike,
+    statements: npt.ArrayLike,
+    votes: npt.ArrayLike,
+    timestamps: npt.ArrayLike,
+    *,
+    interval: float,
+    moderated_out: frozenset[int] = frozenset(),
+    parameters: PolisParameters = PolisParameters(),
+) -> tuple[OpinionMap, int]:
+    """Rebuild a conversation's map the way the production Polis reached it: update after update.
+
+    Polis never recomputes from scratch; it updates its map as votes arrive, each update starting from
+    the last (conversation.clj). Its groups therefore depend on the history. Votes are taken in time
+    order and an update runs at the first vote at least ``interval`` (same unit as ``timestamps``) after
+    the previous update, and at the end. Returns (final map, number of updates).
+    """
+    t = np.asarray(timestamps, dtype=np.float64)
+    chron = np.argsort(t, kind="stable")
+    p = np.asarray(participants, dtype=np.int64)[chron]
+    s = np.asarray(statements, dtype=np.int64)[chron]
+    v = np.asarray(votes, dtype=np.int8)[chron]
+    t = t[chron]
+    cuts: list[int] = []
+    last = -np.inf
+    for i, ti in enumerate(t.tolist()):
+        if ti - last >= interval:
+            if i:
+                cuts.append(i)
+            last = ti
+    cuts.append(len(t))
+    result: OpinionMap | None = None
+    for cut in cuts:
+        matrix = VoteMatrix.from_votes(p[:cut], s[:cut], v[:cut])
+        state = result.state if result is not None else None
+        result = opinion_map(matrix, moderated_out=moderated_out, parameters=parameters, previous=state)
+    assert result is not None
+    return result, len(cuts)
+
+
+def without_state(result: OpinionMap) -> OpinionMap:
+    """The map with an empty update state (for storing only what is shown)."""
+    return replace(result, state=replace(result.state, group_labels={}))
