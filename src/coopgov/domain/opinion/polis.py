@@ -76,8 +76,8 @@ class PolisParameters:
 class VoteMatrix:
     """Reactions as a sparse participants × statements matrix (one entry per vote: 1, -1 or 0).
 
-    ``participants`` (row ids) and ``statements`` (column ids) are in increasing order; ``rows``, ``cols``, ``values`` hold one entry per vote (no duplicates).
-    Memory is 9 bytes a vote here, and the pipeline adds about 16 bytes a vote while it runs.
+    ``participants`` (row ids) and ``statements`` (column ids) are in increasing order; ``rows``,
+    ``cols`` and ``values`` hold one entry per vote (no duplicates). Memory is 9 bytes a vote here.
     """
 
     participants: IntArray
@@ -125,13 +125,11 @@ class VoteMatrix:
 def add_votes(
     matrix: VoteMatrix, participants: npt.ArrayLike, statements: npt.ArrayLike, votes: npt.ArrayLike
 ) -> VoteMatrix:
-    """The matrix with new votes added: new participants join at the end, a new vote replaces an old one."""
+    """The matrix with new votes added; a new vote on the same statement replaces the old one."""
     p = np.concatenate([matrix.participants[matrix.rows], np.asarray(participants, dtype=np.int64)])
     s = np.concatenate([matrix.statements[matrix.cols], np.asarray(statements, dtype=np.int64)])
     v = np.concatenate([matrix.values, np.asarray(votes, dtype=np.int8)])
-    return VoteMatrix.from_votes(
-        p, s, v, order=np.concatenate([matrix.participants, np.asarray(participants)])
-    )
+    return VoteMatrix.from_votes(p, s, v)
 
 
 @dataclass(frozen=True, eq=False)
@@ -308,7 +306,7 @@ def _best_of_restarts(
             if d2.sum() <= 0:
                 break
             chosen.append(int(rng.choice(len(points), p=d2 / d2.sum())))
-        lab, cen, kep = kmeans(points, points[chosen], weights=weights, max_iters=1000)
+        lab, cen, _ = kmeans(points, points[chosen], weights=weights, max_iters=1000)
         if len(cen) == len(centres) and _inertia(points, weights, lab, cen) < best - 1e-9:
             best, labels, kept = _inertia(points, weights, lab, cen), lab, np.arange(len(cen), dtype=np.int64)
     return labels, kept
