@@ -126,7 +126,9 @@ def membership_change_status(
     """
     _not_in_future(on)
     locked = (
-        Membership.objects.select_for_update().select_related("cooperative__profile").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("cooperative__profile")
+        .get(pk=membership.pk)
     )
     before = locked.status
     if to_status.value not in TRANSITIONS[before]:
