@@ -1,0 +1,80 @@
+"""The board's admission queue, driven in the browser by cooperative-life staff."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import sign_in
+
+pytestmark = pytest.mark.browser
+
+REASON = "The activity described falls outside the purpose of the cooperative (art. 3 of the statutes)."
+
+
+def _decide(page: Any, name: str, decision: str, reason: str = "") -> None:
+    card = page.get_by_role("group", name=f"Decision on {name}")
+    card.get_by_label("Decision", exact=True).select_option(label=decision)
+    if reason:
+        card.get_by_label(re.compile("^Reason")).fill(reason)
+    card.get_by_role("button", name=f"Record the decision on {name}").click()
+    page.wait_for_load_state()
+
+
+def test_staff_admits_a_candidate_and_the_register_and_audit_log_say_so(
+    live_server: Any, world: Any, new_page: Any
+) -> None:
+    from coopgov.audit.models import AuditEntry
+
+    page = new_page()
+    sign_in(page, live_server.url, "staff@example.org", with_totp=True)
+    page.get_by_role("link", name="Register BE").click()
+    page.get_by_role("link", name="Admission queue").click()
+
+    _decide(page, "Lotte Janssens", "Admit")
+
+    status = page.get_by_role("status")
+    assert "Lotte Janssens: decision recorded." in status.inner_text()
+    assert page.get_by_role("heading", name=re.compile("Lotte Janssens")).count() == 0
+    admitted = world.candidate_to_admit
+    admitted.refresh_from_db()
+    assert admitted.status == "admitted"
+    entry = AuditEntry.objects.get(action="membership.admitted", object_id=str(admitted.pk))
+    assert entry.actor == world.staff
+
+
+def test_a_refused_candidate_reads_the_reason_on_their_own_page(
+    live_server: Any, world: Any, new_page: Any
+) -> None:
+    staff_page = new_page()
+    sign_in(staff_page, live_server.url, "staff@example.org", with_totp=True)
+    staff_page.goto(f"{live_server.url}/register/BE/admissions/")
+
+    _decide(staff_page, "Hugo Dupont", "Refuse", REASON)
+
+    assert "Hugo Dupont: decision recorded." in staff_page.get_by_role("status").inner_text()
+    refused = world.candidate_to_refuse
+    refused.refresh_from_db()
+    assert refused.status == "refused"
+
+    page = new_page()
+    sign_in(page, live_server.url, "hugo@example.org")
+    card = page.get_by_role("region", name="Smart Belgium")
+    assert "Refused" in card.inner_text()
+    assert REASON in card.inner_text()
+
+
+def test_a_refusal_without_reason_is_not_recorded_and_says_why(
+    live_server: Any, world: Any, new_page: Any
+) -> None:
+    page = new_page()
+    sign_in(page, live_server.url, "staff@example.org", with_totp=True)
+    page.goto(f"{live_server.url}/register/BE/admissions/")
+
+    _decide(page, "Hugo Dupont", "Refuse")
+
+    assert "A refusal must give its reason." in page.get_by_role("status").inner_text()
+    world.candidate_to_refuse.refresh_from_db()
+    assert world.candidate_to_refuse.status == "candidate"

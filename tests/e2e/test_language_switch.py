@@ -1,0 +1,62 @@
+"""The language switch: on every page, it changes the language and keeps the page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import sign_in, use_language
+
+pytestmark = pytest.mark.browser
+
+
+def _switch(page: Any, label: str, language_name: str, button: str) -> None:
+    page.get_by_label(label, exact=True).select_option(label=language_name)
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state()
+
+
+def test_the_language_switch_turns_the_page_to_dutch_then_english_and_stays_on_it(
+    live_server: Any, world: Any, new_page: Any
+) -> None:
+    page = new_page(locale="fr-BE")
+    sign_in(page, live_server.url, "member@example.org")
+    use_language(page, live_server.url, "fr")
+    page.goto(f"{live_server.url}/me/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", level=1).inner_text() == "Mon sociétariat"
+
+    _switch(page, "Langue", "Nederlands", "Appliquer")
+    assert page.url == f"{live_server.url}/me/"
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.get_by_role("heading", level=1).inner_text() == "Mijn lidmaatschap"
+    assert page.get_by_role("heading", name="Wat ik mag gebruiken, en waarom").count() >= 1
+
+    _switch(page, "Taal", "English", "Toepassen")
+    assert page.url == f"{live_server.url}/me/"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "My membership"
+
+
+def test_the_language_switch_keeps_the_filters_of_the_register(
+    live_server: Any, world: Any, new_page: Any
+) -> None:
+    page = new_page()
+    sign_in(page, live_server.url, "staff@example.org", with_totp=True)
+    page.goto(f"{live_server.url}/register/BE/?status=admitted")
+
+    _switch(page, "Language", "Nederlands", "Apply")
+
+    assert page.url == f"{live_server.url}/register/BE/?status=admitted"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Register van de vennoten")
+    assert page.get_by_label(re.compile("^Status")).input_value() == "admitted"
+
+
+def test_the_sign_in_page_speaks_the_chosen_language(live_server: Any, world: Any, new_page: Any) -> None:
+    page = new_page()
+    for language, heading in (("fr", "Connexion"), ("nl", "Aanmelden"), ("en", "Sign In")):
+        use_language(page, live_server.url, language)
+        page.goto(f"{live_server.url}/accounts/login/")
+        assert page.get_by_role("heading", level=1).inner_text() == heading
