@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -50,7 +52,7 @@ def test_a_motion_file_carries_its_rule_colleges_and_electorate():
     assert ballot_file.electorate == {"workers": 10, "users": 10, "partners": 5}
     ballots = motion_ballots(ballot_file)
     assert [b.voter for b in ballots] == ["m1", "m2", "m3", "#4"]
-    assert ballots[3].weight == 3
+    assert (ballots[3].weight, ballots[3].count) == (1, 3)
     result = tally_motion(ballots, ballot_file.rule, electorate=ballot_file.electorate)
     # Partners only abstained, so workers weigh 5/8 and users 3/8: 5/8 yes falls short of 2/3.
     assert result.explanation["decision"]["weighted_yes_exact"] == "5/8"
@@ -144,6 +146,22 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
         read_ballot_file(tmp_path / "nope.json")
 
 
+def test_grouped_anonymous_ballots_are_capped_voter_by_voter():
+    """The Belgian example of the format page: 2,100 members voting yes in one grouped row are 2,100
+    voters of weight 1, so the CNC cap (1/10 of 3,300 votes present = 330) bites only the big holder."""
+    text = """{"kind": "motion", "rule": {"preset": "be-sc-statutes"}, "cap": "1/10", "electorate": 5000,
+      "ballots": [{"voter": "h", "vote": "no", "weight": 900}, {"vote": "yes", "count": 2100},
+                  {"vote": "no", "count": 300}]}"""
+    ballot_file = loads_ballot_file(text)
+    assert ballot_file.rule is not None
+    result = tally_motion(motion_ballots(ballot_file), ballot_file.rule, electorate=ballot_file.electorate)
+    assert result.explanation["cap"]["capped"] == [{"voter": "h", "weight": 900, "counted": 330}]
+    assert result.explanation["counts"]["yes"] == 2100 and result.explanation["counts"]["no"] == 630
+    assert result.explanation["quorum"]["present_or_represented"] == 3300
+    # 2,100 of 2,730 = 76.9 % reaches 3/4; without the cap, 2,100 of 3,300 = 63.6 % would not.
+    assert result.adopted is True
+
+
 def test_spoiled_ballots_are_kept_apart():
     text = '{"kind": "approval", "candidates": ["a", "b"], "ballots": [{"spoiled": true}, {"vote": ["a"]}]}'
     ballot_file = loads_ballot_file(text)
@@ -212,12 +230,13 @@ def ballot_files(draw: st.DrawFn) -> BallotFile:
                 BallotRecord,
                 vote=votes_by_kind[kind],
                 weight=st.fractions(0, 5, max_denominator=3),
+                count=st.integers(0, 3),
                 spoiled=st.booleans() if kind != "motion" else st.just(False),
             ),
             max_size=8,
         )
     )
-    records = [BallotRecord(None, r.weight, spoiled=True) if r.spoiled else r for r in records]
+    records = [BallotRecord(None, r.weight, spoiled=True, count=r.count) if r.spoiled else r for r in records]
     return BallotFile(
         kind=kind,
         ballots=tuple(records),
@@ -233,3 +252,20 @@ def test_any_ballot_file_survives_a_round_trip_through_the_writer(ballot_file):
     text = dumps_ballot_file(ballot_file)
     json.loads(text)
     assert loads_ballot_file(text) == ballot_file
+
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "methods" / "ballot-format-json.md"
+
+
+def test_every_example_in_the_format_documentation_reads_and_counts(tmp_path):
+    """The documentation's examples are real files: each parses and is counted by `coopgov tally`."""
+    from coopgov.tools.tally import KIND_METHODS, tally_file
+
+    examples = re.findall(r"```json\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    assert len(examples) == 5
+    for i, text in enumerate(examples):
+        ballot_file = loads_ballot_file(text, source=f"example {i}")
+        path = tmp_path / f"example{i}.json"
+        path.write_text(text, encoding="utf-8")
+        out = tally_file(KIND_METHODS[ballot_file.kind][0], path)
+        assert "explanation" in out

@@ -49,13 +49,15 @@ class BallotFileError(ValueError):
 @dataclass(frozen=True)
 class BallotRecord:
     """One ballot as read: its vote (shape depends on the kind), weight, optional voter and collège,
-    and whether it is spoiled (a null ballot: reported, never counted for a candidate)."""
+    whether it is spoiled (a null ballot: reported, never counted for a candidate), and how many voters
+    cast it (``count``; ``weight`` is each one's weight)."""
 
     vote: Vote
     weight: Fraction = Fraction(1)
     voter: str | None = None
     college: str | None = None
     spoiled: bool = False
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -310,7 +312,8 @@ def _parse(document: Any) -> BallotFile:
         records.append(
             BallotRecord(
                 vote=vote,
-                weight=weight * count,
+                weight=weight,
+                count=count,
                 voter=voter,
                 college=college,
                 spoiled=spoiled,
@@ -515,7 +518,7 @@ def _counted(ballot_file: BallotFile, kind: str) -> list[BallotRecord]:
 
 def spoiled_weight(ballot_file: BallotFile) -> Fraction:
     """Total weight of the ballots the file marks as spoiled (null): reported, never counted."""
-    return sum((b.weight for b in ballot_file.ballots if b.spoiled), Fraction(0))
+    return sum((b.weight * b.count for b in ballot_file.ballots if b.spoiled), Fraction(0))
 
 
 def motion_ballots(ballot_file: BallotFile) -> list[MotionBallot]:
@@ -526,7 +529,13 @@ def motion_ballots(ballot_file: BallotFile) -> list[MotionBallot]:
     for number, b in enumerate(ballot_file.ballots, start=1):
         choice = MotionChoice.NULL if b.spoiled else MotionChoice(str(b.vote))
         out.append(
-            MotionBallot(voter=b.voter or f"#{number}", choice=choice, weight=b.weight, college=b.college)
+            MotionBallot(
+                voter=b.voter or f"#{number}",
+                choice=choice,
+                weight=b.weight,
+                college=b.college,
+                count=b.count,
+            )
         )
     return out
 
@@ -534,7 +543,7 @@ def motion_ballots(ballot_file: BallotFile) -> list[MotionBallot]:
 def plurality_ballots(ballot_file: BallotFile) -> list[PluralityBallot]:
     """The file's single-choice ballots."""
     return [
-        PluralityBallot(choice=b.vote if isinstance(b.vote, str) else None, weight=b.weight)
+        PluralityBallot(choice=b.vote if isinstance(b.vote, str) else None, weight=b.weight * b.count)
         for b in _counted(ballot_file, "plurality")
     ]
 
@@ -542,7 +551,9 @@ def plurality_ballots(ballot_file: BallotFile) -> list[PluralityBallot]:
 def approval_ballots(ballot_file: BallotFile) -> list[ApprovalBallot]:
     """The file's approval ballots."""
     return [
-        ApprovalBallot(choices=b.vote if isinstance(b.vote, frozenset) else frozenset(), weight=b.weight)
+        ApprovalBallot(
+            choices=b.vote if isinstance(b.vote, frozenset) else frozenset(), weight=b.weight * b.count
+        )
         for b in _counted(ballot_file, "approval")
     ]
 
@@ -550,7 +561,7 @@ def approval_ballots(ballot_file: BallotFile) -> list[ApprovalBallot]:
 def score_ballots(ballot_file: BallotFile) -> list[ScoreBallot]:
     """The file's score ballots."""
     return [
-        ScoreBallot(scores=dict(b.vote) if isinstance(b.vote, Mapping) else {}, weight=b.weight)
+        ScoreBallot(scores=dict(b.vote) if isinstance(b.vote, Mapping) else {}, weight=b.weight * b.count)
         for b in _counted(ballot_file, "score")
     ]
 
@@ -558,14 +569,17 @@ def score_ballots(ballot_file: BallotFile) -> list[ScoreBallot]:
 def grade_ballots(ballot_file: BallotFile) -> list[GradeBallot]:
     """The file's majority-judgment ballots."""
     return [
-        GradeBallot(grades=dict(b.vote) if isinstance(b.vote, Mapping) else {}, weight=b.weight)
+        GradeBallot(grades=dict(b.vote) if isinstance(b.vote, Mapping) else {}, weight=b.weight * b.count)
         for b in _counted(ballot_file, "grades")
     ]
 
 
 def ranked_tiers(ballot_file: BallotFile) -> list[tuple[tuple[tuple[str, ...], ...], Fraction]]:
     """The file's rankings as (tiers, weight) pairs, best tier first."""
-    return [(b.vote if isinstance(b.vote, tuple) else (), b.weight) for b in _counted(ballot_file, "ranked")]
+    return [
+        (b.vote if isinstance(b.vote, tuple) else (), b.weight * b.count)
+        for b in _counted(ballot_file, "ranked")
+    ]
 
 
 def ranked_profile(ballot_file: BallotFile) -> RankedProfile:
@@ -667,6 +681,8 @@ def dumps_ballot_file(ballot_file: BallotFile) -> str:
             row["vote"] = _vote_json(ballot_file.kind, b.vote)
         if b.weight != 1:
             row["weight"] = _json_fraction(b.weight)
+        if b.count != 1:
+            row["count"] = b.count
         rows.append("  " + json.dumps(row, ensure_ascii=False))
     lines.append(",\n".join(rows))
     lines.append("]}")

@@ -240,12 +240,16 @@ def rule_from_preset(
 @dataclass(frozen=True)
 class MotionBallot:
     """One voter's ballot on a motion: who, in which collège, with what weight (one member one vote,
-    or more from proxies or shares), saying what."""
+    or more from proxies or shares), saying what. ``count`` > 1 stands for that many anonymous voters
+    who cast the same ballot with the same weight."""
 
     voter: str
     choice: MotionChoice
     weight: Fraction = Fraction(1)
     college: str | None = None
+    count: int = 1
+    """Identical ballots of ``count`` different voters (an anonymised file's grouped rows): ``weight``
+    is each one's weight, so a per-person cap applies to each of them, not to the group."""
 
 
 @dataclass(frozen=True)
@@ -302,19 +306,23 @@ def _check_ballots(ballots: Sequence[MotionBallot]) -> None:
         seen.add(ballot.voter)
         if ballot.weight < 0:
             raise ValueError(f"voter {ballot.voter!r} has a negative weight {exact(ballot.weight)}")
+        if ballot.count < 0:
+            raise ValueError(f"ballot {ballot.voter!r} has a negative count {ballot.count}")
 
 
 def apply_cap(
-    weights: Mapping[str, Fraction], cap: Fraction
+    weights: Mapping[str, Fraction], cap: Fraction, counts: Mapping[str, int] | None = None
 ) -> tuple[dict[str, Fraction], Fraction, list[dict[str, Any]]]:
     """Cap each voter's weight at ``cap`` × the votes present or represented (counted before capping).
 
     Rule: Belgian CNC approval, AR 8 janvier 1962 art. 1 §1 (as amended by AR 4 mai 2016): nobody takes
     part in a vote, personally and as proxy holder, for more than one tenth (one twentieth when staff are
-    members) of the votes attached to the shares present or represented. Returns the capped weights, the
-    limit, and one record per capped voter.
+    members) of the votes attached to the shares present or represented. ``counts`` says how many voters
+    share a grouped entry (default 1 each); the cap applies to each of them. Returns each entry's capped
+    per-voter weight, the limit, and one record per capped entry.
     """
-    present = sum(weights.values(), Fraction(0))
+    counts = counts or {}
+    present = sum((w * counts.get(v, 1) for v, w in weights.items()), Fraction(0))
     limit = cap * present
     capped: dict[str, Fraction] = {}
     records: list[dict[str, Any]] = []
@@ -322,7 +330,14 @@ def apply_cap(
         weight = weights[voter]
         if weight > limit:
             capped[voter] = limit
-            records.append({"voter": voter, "weight": json_number(weight), "counted": json_number(limit)})
+            record: dict[str, Any] = {
+                "voter": voter,
+                "weight": json_number(weight),
+                "counted": json_number(limit),
+            }
+            if counts.get(voter, 1) != 1:
+                record["voters"] = counts[voter]
+            records.append(record)
         else:
             capped[voter] = weight
     return capped, limit, records
@@ -357,6 +372,7 @@ def tally_motion(
         raise ValueError("this rule needs the electorate's size (for its quorum or base)")
 
     weights = {b.voter: b.weight for b in ballots}
+    counts = {b.voter: b.count for b in ballots if b.count != 1}
     explanation: dict[str, Any] = {
         "rule": {
             "name": rule.name,
@@ -366,14 +382,15 @@ def tally_motion(
         }
     }
     if rule.cap is not None:
-        weights, limit, capped = apply_cap(weights, rule.cap)
+        weights, limit, capped = apply_cap(weights, rule.cap, counts)
         explanation["cap"] = {"share": exact(rule.cap), "limit": json_number(limit), "capped": capped}
-    counted = [(b, weights[b.voter]) for b in ballots]
+    counted = [(b, weights[b.voter] * b.count) for b in ballots]
     overall = _count(counted)
     explanation["counts"] = overall.to_json()
-    explanation["ballots"] = len(ballots)
+    explanation["ballots"] = sum(b.count for b in ballots)
 
-    present = overall.present
+    # Presence is counted before any cap: the cap limits a voter's power, not the shares present.
+    present = sum((b.weight * b.count for b in ballots), Fraction(0))
     quorum_reached = True
     participation: dict[str, Any] = {"present_or_represented": json_number(present)}
     if electorate_total is not None:

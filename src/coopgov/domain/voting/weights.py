@@ -181,7 +181,7 @@ def resolve_delegations(
     """Turn standing delegations into per-voter weights by following each chain to someone who votes.
 
     Rule: transitive (liquid) delegation as in LiquidFeedback (Behrens et al., *The Principles of
-    LiquidFeedback*, 2014, ch. 4): a member who votes directly counts for themselves even if they
+    LiquidFeedback*, 2014): a member who votes directly counts for themselves even if they
     delegated (a direct vote overrides); otherwise their weight goes to the first voter along their chain.
     A chain that ends at someone who neither votes nor delegates, or that runs into a cycle, carries the
     weight nowhere: the member's vote is lost and the reason recorded. Each member delegates to at most
