@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from coopgov.api.audit import router as audit_router
 from coopgov.api.auth import api_auth
+from coopgov.api.errors import install_error_handlers
 from coopgov.members.api import router as members_router
+from coopgov.organisation.api import router as organisation_router
 
 api = NinjaAPI(
     title="coopgov API",
     version="1",
-    description="The register of members and shares, and the democratic life of the cooperative.",
+    description=(
+        "The register of members and shares, and the democratic life of the cooperative. Authenticate with "
+        "the site's session or a personal token ('Authorization: Bearer …', see `coopgov create_token`). "
+        "Every error body is {detail, errors: [{code, text, field}]}; texts follow Accept-Language."
+    ),
     auth=api_auth,
     urls_namespace="api-v1",
 )
+install_error_handlers(api)
 api.add_router("/", members_router)
+api.add_router("/", organisation_router)
+api.add_router("/", audit_router)
