@@ -203,6 +203,16 @@ def test_cnc_cap_limits_a_big_proxy_holder_to_a_tenth_of_the_votes_present():
     assert tally_motion(votes, MotionRule(threshold=ABSOLUTE, cap=CNC_CAP)).adopted is True
 
 
+def test_a_grouped_ballot_is_capped_voter_by_voter_not_as_a_block():
+    """An anonymised file groups identical ballots: 60 members voting yes are 60 voters of weight 1, and
+    the cap (1/10 of 100 present = 10) does not touch them; the one holder of 40 votes is capped."""
+    votes = [MotionBallot("group", Y, count=60), MotionBallot("holder", N, weight=Fraction(40))]
+    result = tally_motion(votes, MotionRule(cap=CNC_CAP))
+    assert result.explanation["counts"]["yes"] == 60 and result.explanation["counts"]["no"] == 10
+    assert result.explanation["ballots"] == 61
+    assert result.explanation["quorum"]["present_or_represented"] == 100
+
+
 def test_a_voter_cannot_vote_twice():
     with pytest.raises(ValueError, match="more than one ballot"):
         tally_motion([MotionBallot("a", Y), MotionBallot("a", N)])
@@ -217,8 +227,8 @@ def test_the_explanation_lists_all_five_choices():
 choices = st.sampled_from(list(MotionChoice))
 colleges = st.sampled_from(sorted(SCIC))
 weights = st.fractions(min_value=0, max_value=20, max_denominator=6)
-ballot_lists = st.lists(st.tuples(choices, colleges, weights), max_size=40).map(
-    lambda rows: [MotionBallot(f"v{i}", c, w, college) for i, (c, college, w) in enumerate(rows)]
+ballot_lists = st.lists(st.tuples(choices, colleges, weights, st.integers(1, 3)), max_size=40).map(
+    lambda rows: [MotionBallot(f"v{i}", c, w, college, n) for i, (c, college, w, n) in enumerate(rows)]
 )
 rules = st.builds(
     MotionRule,

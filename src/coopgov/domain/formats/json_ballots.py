@@ -30,6 +30,7 @@ from coopgov.domain.voting.motion import (
     MotionChoice,
     MotionRule,
     rule_from_preset,
+    validate_college_weights,
 )
 from coopgov.domain.voting.numbers import exact, to_fraction
 
@@ -382,8 +383,6 @@ def _parse_motion_options(
                 raise _Problem(("colleges",), "give the electorate of every collège or of none")
             electorate = per_college
         if bounds is not None:
-            from coopgov.domain.voting.motion import validate_college_weights
-
             try:
                 validate_college_weights(college_weights, bounds)
             except ValueError as error:
