@@ -29,11 +29,15 @@ def first_distinct(points: FloatArray, k: int) -> FloatArray:
 
 
 def _assign(points: FloatArray, centres: FloatArray) -> IntArray:
-    if len(centres) > 16 and len(points) > 256:
-        _, nearest = cKDTree(centres).query(points)
-        return np.asarray(nearest, dtype=np.int64)
-    d = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-    return np.asarray(d.argmin(axis=1), dtype=np.int64)
+    # Nearest centre by |p|² − 2p·c + |c|² (|p|² is the same for every centre), in chunks so the
+    # temporary distance block stays under a few megabytes whatever the number of points.
+    out = np.empty(len(points), dtype=np.int64)
+    c2 = (centres**2).sum(axis=1)
+    step = max(1, 2_000_000 // max(len(centres), 1))
+    for start in range(0, len(points), step):
+        block = points[start : start + step]
+        out[start : start + step] = (c2[None, :] - 2.0 * block @ centres.T).argmin(axis=1)
+    return out
 
 
 def _same(old: FloatArray, new: FloatArray) -> bool:
@@ -138,5 +142,7 @@ def silhouette(centres: FloatArray, labels: IntArray) -> float:
     means[np.arange(n), labels] = np.inf
     b = means.min(axis=1)
     denom = np.maximum(a, b)
-    s = np.where((own > 1) & np.isfinite(b) & (denom > 0), (b - a) / np.where(denom > 0, denom, 1.0), 0.0)
+    valid = (own > 1) & np.isfinite(b) & (denom > 0)
+    s = np.zeros(n)
+    s[valid] = (b[valid] - a[valid]) / denom[valid]
     return float(s.mean())

@@ -54,9 +54,10 @@ class PolisParameters:
 
     ``group_restarts`` (coopgov's addition, 0 turns it off): after Polis's deterministic start, the group
     k-means is also run from that many k-means++ starts drawn with ``seed``, and the clustering of lowest
-    weighted inertia is kept. Production Polis reaches its groups through thousands of warm-started
-    updates, which a single start from the final data does not reproduce; the restarts bring the groups
-    closer to Polis's on the real conversations (docs/methods/opinion-polis.md gives the figures).
+    weighted inertia is kept (on a computation from scratch; an update starts from the last groups).
+    Production Polis reaches its groups through thousands of warm-started updates, which one start on
+    the final data does not reproduce; the restarts bring the groups closer to Polis's on the real
+    conversations (docs/methods/opinion-polis.md gives the figures).
     """
 
     min_votes: int = 7
@@ -66,7 +67,7 @@ class PolisParameters:
     base_iters: int = 100
     group_iters: int = 20
     k_buffer: int = 4
-    update_pca_iters: int = 20
+    update_pca_iters: int = 100
     group_restarts: int = 30
     seed: int = 0
     pick: int = 5
@@ -296,19 +297,45 @@ def _best_of_restarts(
     kept: IntArray,
     params: PolisParameters,
 ) -> tuple[IntArray, IntArray]:
-    """coopgov's option: also try seeded k-means++ starts and keep the lowest weighted inertia."""
+    """coopgov's option: also try seeded k-means++ starts and keep the lowest weighted inertia.
+
+    All restarts run together as one batch of Lloyd iterations (the points are at most ``base_k``).
+    """
     best = _inertia(points, weights, labels, centres)
     rng = np.random.default_rng(params.seed)
-    for _ in range(params.group_restarts):
-        chosen = [int(rng.choice(len(points), p=weights / weights.sum()))]
-        for _ in range(1, k):
-            d2 = ((points[:, None, :] - points[chosen][None, :, :]) ** 2).sum(axis=2).min(axis=1) * weights
-            if d2.sum() <= 0:
-                break
-            chosen.append(int(rng.choice(len(points), p=d2 / d2.sum())))
-        lab, cen, _ = kmeans(points, points[chosen], weights=weights, max_iters=1000)
-        if len(cen) == len(centres) and _inertia(points, weights, lab, cen) < best - 1e-9:
-            best, labels, kept = _inertia(points, weights, lab, cen), lab, np.arange(len(cen), dtype=np.int64)
+    r, n = params.group_restarts, len(points)
+    prob = weights / weights.sum()
+    # k-means++ seeding (Arthur & Vassilvitskii 2007), weighted by base-cluster size.
+    picks = np.empty((r, k), dtype=np.int64)
+    picks[:, 0] = rng.choice(n, size=r, p=prob)
+    d2 = ((points[None, :, :] - points[picks[:, 0]][:, None, :]) ** 2).sum(axis=2)
+    for j in range(1, k):
+        score = d2 * weights[None, :]
+        total = score.sum(axis=1, keepdims=True)
+        cdf = np.cumsum(score / np.where(total > 0, total, 1.0), axis=1)
+        u = rng.random((r, 1))
+        picks[:, j] = np.minimum((cdf < u).sum(axis=1), n - 1)
+        d2 = np.minimum(d2, ((points[None, :, :] - points[picks[:, j]][:, None, :]) ** 2).sum(axis=2))
+    cent = points[picks]  # r × k × 2
+    onehot = np.zeros((r, n, k))
+    for _ in range(300):
+        dist = ((points[None, :, None, :] - cent[:, None, :, :]) ** 2).sum(axis=3)  # r × n × k
+        lab = dist.argmin(axis=2)
+        onehot[:] = 0.0
+        np.put_along_axis(onehot, lab[:, :, None], 1.0, axis=2)
+        mass = np.einsum("rnk,n->rk", onehot, weights)
+        sums = np.einsum("rnk,n,nd->rkd", onehot, weights, points)
+        new = np.where(mass[:, :, None] > 0, sums / np.where(mass > 0, mass, 1.0)[:, :, None], cent)
+        if np.abs(new - cent).max() < 1e-12:
+            cent = new
+            break
+        cent = new
+    full = (mass > 0).all(axis=1)
+    inertia = np.einsum("rnk,n->r", onehot * dist, weights)
+    inertia = np.where(full, inertia, np.inf)
+    pick = int(np.argmin(inertia))
+    if len(centres) == k and inertia[pick] < best - 1e-9:
+        return lab[pick].astype(np.int64), np.arange(k, dtype=np.int64)
     return labels, kept
 
 
@@ -414,7 +441,7 @@ def opinion_map(
             ginit = first_distinct(base_centres, k)
             ginit_ids = np.arange(len(ginit), dtype=np.int64)
         glabel, gcentres, gkept = kmeans(base_centres, ginit, weights=base_size, max_iters=params.group_iters)
-        if params.group_restarts and nb > k:
+        if params.group_restarts and nb > k and previous is None:
             glabel, gkept = _best_of_restarts(base_centres, base_size, k, glabel, gcentres, gkept, params)
         clusterings[k] = glabel
         group_ids[k] = ginit_ids[gkept]

@@ -1,0 +1,111 @@
+"""Reading Polis exports: comments, votes and participants-votes, and clear errors on malformed files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coopgov.domain.formats.polis import (
+    PolisFormatError,
+    read_comments,
+    read_participants_votes,
+    read_votes,
+    read_votes_file,
+)
+
+COMMENTS = (
+    "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+    '1,Mon,1,0,3,1,1,"Bus lanes, everywhere"\n'
+    "2,Mon,0,0,2,2,-1,Free parking\n"
+)
+VOTES = "timestamp,datetime,comment-id,voter-id,vote\n30,x,0,5,1\n10,x,1,7,-1\n20,x,0,7,0\n40,x,0,7,1\n"
+PARTICIPANTS = (
+    "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n7,1,0,2,1,1,1,-1\n5,,0,1,1,0,1,\n"
+)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_comments_are_read_in_id_order_with_moderation_and_text(tmp_path):
+    comments = read_comments(write(tmp_path, "comments.csv", COMMENTS))
+    assert [c.id for c in comments] == [0, 1]
+    assert comments[0].moderated == -1
+    assert comments[1].text == "Bus lanes, everywhere"
+
+
+def test_a_later_vote_replaces_an_earlier_one_on_the_same_statement(tmp_path):
+    votes = read_votes(write(tmp_path, "votes.csv", VOTES))
+    got = sorted(
+        zip(votes.participants.tolist(), votes.statements.tolist(), votes.votes.tolist(), strict=True)
+    )
+    assert got == [(5, 0, 1), (7, 0, 1), (7, 1, -1)]
+    assert votes.order.tolist() == [7, 5]  # order of first vote in time
+    assert votes.group_of is None
+
+
+def test_participants_votes_gives_the_same_votes_and_polis_groups(tmp_path):
+    votes = read_participants_votes(write(tmp_path, "participants-votes.csv", PARTICIPANTS))
+    got = sorted(
+        zip(votes.participants.tolist(), votes.statements.tolist(), votes.votes.tolist(), strict=True)
+    )
+    assert got == [(5, 0, 1), (7, 0, 1), (7, 1, -1)]
+    assert votes.group_of == {7: 1}
+
+
+def test_the_kind_of_votes_file_is_told_by_its_header(tmp_path):
+    assert read_votes_file(write(tmp_path, "a.csv", VOTES)).group_of is None
+    assert read_votes_file(write(tmp_path, "b.csv", PARTICIPANTS)).group_of == {7: 1}
+    with pytest.raises(PolisFormatError, match="line 1"):
+        read_votes_file(write(tmp_path, "c.csv", "a,b\n1,2\n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field"),
+    [
+        (VOTES.replace("20,x,0,7,0", "20,x,0,7,2"), 4, "vote"),
+        (VOTES.replace("10,x,1,7,-1", "10,x,one,7,-1"), 3, "comment-id"),
+        (VOTES.replace("40,x,0,7,1", "40,x,0,7"), 5, "vote"),
+        (VOTES.replace("30,x,0,5,1", "soon,x,0,5,1"), 2, "timestamp"),
+        ("timestamp,comment-id,vote\n1,2,1\n", 1, "voter-id"),
+    ],
+)
+def test_a_malformed_votes_file_is_refused_with_its_line_and_field(tmp_path, text, line, field):
+    with pytest.raises(PolisFormatError) as caught:
+        read_votes(write(tmp_path, "votes.csv", text))
+    assert caught.value.line == line and caught.value.field == field
+    assert f"line {line}" in str(caught.value) and "votes.csv" in str(caught.value)
+
+
+def test_a_malformed_participants_votes_file_is_refused_with_its_line(tmp_path):
+    bad = PARTICIPANTS.replace("5,,0,1,1,0,1,", "5,,0,1,1,0,yes,")
+    with pytest.raises(PolisFormatError) as caught:
+        read_participants_votes(write(tmp_path, "pv.csv", bad))
+    assert caught.value.line == 3 and caught.value.field == "0"
+    short = PARTICIPANTS.replace("5,,0,1,1,0,1,", "5,,0")
+    with pytest.raises(PolisFormatError, match="line 3"):
+        read_participants_votes(write(tmp_path, "pv.csv", short))
+
+
+def test_a_comment_listed_twice_is_refused(tmp_path):
+    with pytest.raises(PolisFormatError, match=r"line 4.*appears twice"):
+        read_comments(write(tmp_path, "comments.csv", COMMENTS + "3,Mon,0,0,0,0,1,Again\n"))
+
+
+def test_the_real_exports_agree_with_each_other(shared_data):
+    """votes.csv and participants-votes.csv of one conversation hold the same final votes."""
+    folder = shared_data / "polis" / "scoop-hivemind.freshwater"
+    a = read_votes(folder / "votes.csv")
+    b = read_participants_votes(folder / "participants-votes.csv")
+
+    def triples(v):
+        return set(zip(v.participants.tolist(), v.statements.tolist(), v.votes.tolist(), strict=True))
+
+    assert triples(a) == triples(b)
+    assert len(b.group_of or {}) == 117
+    assert np.isin(a.votes, (-1, 0, 1)).all()
