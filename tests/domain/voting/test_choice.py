@@ -170,3 +170,28 @@ def test_score_does_not_depend_on_ballot_order(rows, random):
     shuffled = list(ballots)
     random.shuffle(shuffled)
     assert score(CANDS, ballots).to_json() == score(CANDS, shuffled).to_json()
+
+
+def test_approval_counts_of_lodz_2022_equal_the_official_figures(shared_data):
+    """Pabulib Poland_Lodz_2022.pb (90,494 voters, 160 projects): every project's approval count equals
+    the `votes` column the city published."""
+    section, header, projects, official, ballots = "", [], [], {}, []
+    with (shared_data / "pabulib" / "Poland_Lodz_2022.pb").open(encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split(";")
+            if fields[0] in ("META", "PROJECTS", "VOTES"):
+                section, header = fields[0], []
+            elif not header:
+                header = fields
+            elif section == "PROJECTS":
+                row = dict(zip(header, fields, strict=False))
+                projects.append(row["project_id"])
+                official[row["project_id"]] = int(row["votes"])
+            elif section == "VOTES":
+                vote = dict(zip(header, fields, strict=False))["vote"]
+                ballots.append(ApprovalBallot(frozenset(vote.split(",")) if vote else frozenset()))
+    result = approval(projects, ballots, max_choices=5)
+    assert len(ballots) == 90494
+    assert result.explanation["approvals"] == official
+    assert result.explanation["null"] == 0
+    assert result.winners == (max(official, key=official.__getitem__),)
