@@ -224,3 +224,16 @@ def test_a_malformed_poll_file_names_the_line(tmp_path):
     )
     with pytest.raises(PollFileError, match=r"line 3: intention_mention_1"):
         read_mj_polls(path)
+
+
+@pytest.mark.parametrize(
+    ("electorate", "first"),
+    [("macron", "Emmanuel Macron"), ("lepen", "Marine Le Pen"), ("melenchonistes", "Emmanuel Macron")],
+)
+def test_second_round_polls_by_electorate(shared_data, electorate, first):
+    """The second-round tables by electorate: each candidate's own voters put them first, and 2017
+    Mélenchon voters graded Macron above Le Pen in all three Opinion Way polls."""
+    polls = read_mj_polls(shared_data / "majority-judgment" / f"presidentielle_2nd_tour_jm_{electorate}.csv")
+    assert len(polls) == 3
+    for poll in polls:
+        assert majority_judgment_from_profiles(poll.grades, poll.profiles).winners == (first,), poll.poll_id
