@@ -29,7 +29,7 @@ from coopgov.domain.voting.motion import TWO_THIRDS, Base, MotionChoice, MotionR
 MOTION = """{
   "format": "coopgov-ballots/1",
   "kind": "motion",
-  "rule": {"threshold": "2/3", "base": "cast", "quorum": "1/4"},
+  "rule": {"threshold": "2/3", "base": "cast", "quorum": "1/4", "college_quorum": "1/10"},
   "colleges": {
     "workers": {"weight": "1/2", "electorate": 10},
     "users": {"weight": "3/10", "electorate": 10},
@@ -49,6 +49,7 @@ def test_a_motion_file_carries_its_rule_colleges_and_electorate():
     ballot_file = loads_ballot_file(MOTION)
     assert ballot_file.rule is not None
     assert ballot_file.rule.threshold is TWO_THIRDS and ballot_file.rule.quorum == Fraction(1, 4)
+    assert ballot_file.rule.college_quorum == Fraction(1, 10)
     assert ballot_file.electorate == {"workers": 10, "users": 10, "partners": 5}
     ballots = motion_ballots(ballot_file)
     assert [b.voter for b in ballots] == ["m1", "m2", "m3", "#4"]

@@ -213,6 +213,23 @@ def test_a_grouped_ballot_is_capped_voter_by_voter_not_as_a_block():
     assert result.explanation["quorum"]["present_or_represented"] == 100
 
 
+def test_a_per_college_quorum_must_be_reached_in_every_college():
+    """Overall 12 of 30 take part (40 %), but partners send 1 of 10: with a 1/5 quorum per collège the
+    motion cannot pass, and the explanation says which collège fell short."""
+    votes = [MotionBallot(f"w{i}", Y, college="workers") for i in range(8)]
+    votes += [MotionBallot(f"u{i}", N, college="users") for i in range(3)]
+    votes += [MotionBallot("p0", Y, college="partners")]
+    electorate = dict.fromkeys(SCIC, 10)
+    rule = MotionRule(college_weights=SCIC, quorum=Fraction(1, 5), college_quorum=Fraction(1, 5))
+    result = tally_motion(votes, rule, electorate=electorate)
+    assert result.adopted is False
+    assert result.explanation["quorum"]["colleges"]["partners"]["quorum_reached"] is False
+    assert result.explanation["quorum"]["colleges"]["workers"]["quorum_reached"] is True
+    assert tally_motion(
+        votes, MotionRule(college_weights=SCIC, quorum=Fraction(1, 5)), electorate=electorate
+    ).adopted
+
+
 def test_a_voter_cannot_vote_twice():
     with pytest.raises(ValueError, match="more than one ballot"):
         tally_motion([MotionBallot("a", Y), MotionBallot("a", N)])

@@ -13,7 +13,7 @@ import json.decoder
 import json.scanner
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -344,7 +344,7 @@ def _parse_motion_options(
     if not isinstance(raw_rule, dict):
         raise _Problem(("rule",), "expected an object")
     path: tuple[str | int, ...] = ("rule",)
-    extra = sorted(set(raw_rule) - {"preset", "convocation", "threshold", "base", "quorum"})
+    extra = sorted(set(raw_rule) - {"preset", "convocation", "threshold", "base", "quorum", "college_quorum"})
     if extra:
         raise _Problem((*path, extra[0]), "unknown rule field")
     bounds: CollegeBounds | None = SCIC_COLLEGE_BOUNDS
@@ -395,8 +395,17 @@ def _parse_motion_options(
     if cap is not None and not 0 < cap <= 1:
         raise _Problem(("cap",), "a cap is a share of the votes present, above 0 and at most 1")
 
+    college_quorum = None
+    if "college_quorum" in raw_rule:
+        college_quorum = _number(raw_rule["college_quorum"], (*path, "college_quorum"), "college_quorum")
+        if not 0 <= college_quorum <= 1:
+            raise _Problem(
+                (*path, "college_quorum"), "a quorum is a share of the electorate, between 0 and 1"
+            )
+        if not isinstance(electorate, dict):
+            raise _Problem((*path, "college_quorum"), "a per-collège quorum needs each collège's electorate")
     if "preset" in raw_rule:
-        if set(raw_rule) - {"preset", "convocation"}:
+        if set(raw_rule) - {"preset", "convocation", "college_quorum"}:
             raise _Problem(path, "a preset sets threshold, base and quorum; give only preset and convocation")
         preset = raw_rule["preset"]
         convocation = raw_rule.get("convocation", 1)
@@ -404,8 +413,15 @@ def _parse_motion_options(
             raise _Problem((*path, "preset"), f"unknown preset; known: {', '.join(sorted(PRESETS))}")
         if convocation not in (1, 2):
             raise _Problem((*path, "convocation"), "expected 1 or 2")
-        rule = rule_from_preset(
-            preset, convocation=convocation, college_weights=college_weights, college_bounds=bounds, cap=cap
+        rule = replace(
+            rule_from_preset(
+                preset,
+                convocation=convocation,
+                college_weights=college_weights,
+                college_bounds=bounds,
+                cap=cap,
+            ),
+            college_quorum=college_quorum,
         )
     else:
         threshold_name = raw_rule.get("threshold", "simple")
@@ -424,6 +440,7 @@ def _parse_motion_options(
             college_weights=college_weights,
             college_bounds=bounds,
             cap=cap,
+            college_quorum=college_quorum,
         )
     if electorate is None and (rule.quorum > 0 or rule.base is Base.ELECTORATE):
         raise _Problem(("electorate",), "missing: this rule's quorum or base needs the electorate")
@@ -645,6 +662,8 @@ def dumps_ballot_file(ballot_file: BallotFile) -> str:
             "base": rule.base.value,
             "quorum": exact(rule.quorum),
         }
+        if rule.college_quorum is not None:
+            head["rule"]["college_quorum"] = exact(rule.college_quorum)
         if rule.cap is not None:
             head["cap"] = exact(rule.cap)
         bounds = rule.college_bounds

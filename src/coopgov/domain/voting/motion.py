@@ -124,6 +124,8 @@ class MotionRule:
     or represented, abstentions, blanks and nulls included — for the vote to count. ``college_weights``
     switches on per-collège tallying (checked against ``college_bounds``; ``None`` bounds skip the check).
     ``cap`` limits any one voter (own vote plus proxies) to that share of the votes present or represented.
+    ``college_quorum``, when set, must also be reached inside every collège (its participation over its
+    own electorate), for statutes that do not let one collège decide alone.
     """
 
     threshold: Threshold = SIMPLE
@@ -133,6 +135,7 @@ class MotionRule:
     college_bounds: CollegeBounds | None = SCIC_COLLEGE_BOUNDS
     cap: Fraction | None = None
     name: str = "custom"
+    college_quorum: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -403,6 +406,21 @@ def tally_motion(
                 "turnout": json_number(present / electorate_total) if electorate_total else None,
             }
         )
+    if rule.college_quorum is not None:
+        if per_college_electorate is None:
+            raise ValueError("a per-collège quorum needs the electorate of every collège")
+        by_college: dict[str, Any] = {}
+        for name in sorted(per_college_electorate):
+            here = sum((b.weight * b.count for b in ballots if b.college == name), Fraction(0))
+            needed = rule.college_quorum * per_college_electorate[name]
+            by_college[name] = {
+                "present_or_represented": json_number(here),
+                "required": json_number(needed),
+                "quorum_reached": here >= needed,
+            }
+            quorum_reached = quorum_reached and here >= needed
+        participation["college_quorum"] = exact(rule.college_quorum)
+        participation["colleges"] = by_college
     participation["quorum_reached"] = quorum_reached
     explanation["quorum"] = participation
 
