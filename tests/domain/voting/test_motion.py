@@ -26,6 +26,7 @@ from coopgov.domain.voting.motion import (
     rule_from_preset,
     tally_motion,
     validate_college_weights,
+    weighted_motion_ballots,
 )
 
 Y, N, A, B, X = (
@@ -228,6 +229,22 @@ def test_a_per_college_quorum_must_be_reached_in_every_college():
     assert tally_motion(
         votes, MotionRule(college_weights=SCIC, quorum=Fraction(1, 5)), electorate=electorate
     ).adopted
+
+
+def test_proxy_weights_flow_into_the_motion_and_the_explanation():
+    """Proxies resolved by the weights module become ballot weights; the explanation sums them up
+    without tying a weight to a choice."""
+    from coopgov.domain.voting.weights import Member, Proxy, resolve_proxies
+
+    members = [Member(m) for m in ("ana", "ben", "cleo", "dan")]
+    weights = resolve_proxies(members, [Proxy("cleo", "ana"), Proxy("dan", "ana")], voters=["ana", "ben"])
+    votes = weighted_motion_ballots({"ana": Y, "ben": N}, weights)
+    result = tally_motion(votes, MotionRule(threshold=TWO_THIRDS))
+    assert result.explanation["counts"]["yes"] == 3
+    assert result.adopted is True
+    assert result.explanation["weights"] == {"total": 4, "ballots_weighing_other_than_1": 1, "largest": 3}
+    with pytest.raises(ValueError, match="no weight for voter"):
+        weighted_motion_ballots({"cleo": Y}, weights)
 
 
 def test_a_voter_cannot_vote_twice():

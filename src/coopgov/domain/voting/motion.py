@@ -10,6 +10,7 @@ from typing import Any
 
 from coopgov.domain.voting.numbers import exact, json_number, to_fraction
 from coopgov.domain.voting.result import TallyResult
+from coopgov.domain.voting.weights import VoterWeights
 
 
 class MotionChoice(StrEnum):
@@ -391,6 +392,12 @@ def tally_motion(
     overall = _count(counted)
     explanation["counts"] = overall.to_json()
     explanation["ballots"] = sum(b.count for b in ballots)
+    # Which weights were applied, without tying any weight to a choice (ballots may be secret).
+    explanation["weights"] = {
+        "total": json_number(sum((b.weight * b.count for b in ballots), Fraction(0))),
+        "ballots_weighing_other_than_1": sum(b.count for b in ballots if b.weight != 1),
+        "largest": json_number(max((b.weight for b in ballots), default=Fraction(0))),
+    }
 
     # Presence is counted before any cap: the cap limits a voter's power, not the shares present.
     present = sum((b.weight * b.count for b in ballots), Fraction(0))
@@ -507,3 +514,28 @@ def _decide_by_colleges(
         "threshold_reached": adopted,
     }
     return adopted
+
+
+def weighted_motion_ballots(
+    choices: Mapping[str, MotionChoice],
+    weights: VoterWeights,
+    colleges: Mapping[str, str] | None = None,
+) -> list[MotionBallot]:
+    """Ballots ready for :func:`tally_motion` from each voter's choice and the weights that proxies or
+    delegations give them (:mod:`coopgov.domain.voting.weights`), with each voter's collège.
+
+    Rule: a proxy holder or delegate casts one ballot carrying the weight of everyone they represent
+    (loi n° 47-1775 art. 9; DOMAIN.md §6.7). A voter without a resolved weight is an error, not a guess.
+    """
+    missing = sorted(v for v in choices if v not in weights.weights)
+    if missing:
+        raise ValueError(f"no weight for voter(s) {', '.join(missing)}")
+    return [
+        MotionBallot(
+            voter=voter,
+            choice=choices[voter],
+            weight=weights.weights[voter],
+            college=colleges.get(voter) if colleges is not None else None,
+        )
+        for voter in sorted(choices)
+    ]
