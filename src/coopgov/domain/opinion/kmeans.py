@@ -31,6 +31,10 @@ def first_distinct(points: FloatArray, k: int) -> FloatArray:
 def _assign(points: FloatArray, centres: FloatArray) -> IntArray:
     # Nearest centre by |p|² − 2p·c + |c|² (|p|² is the same for every centre), in chunks so the
     # temporary distance block stays under a few megabytes whatever the number of points.
+    if len(points) > 20_000 and len(centres) > 16:
+        # Many points: a k-d tree over the centres answers each point in O(log k).
+        _, nearest = cKDTree(centres).query(points)
+        return np.asarray(nearest, dtype=np.int64)
     out = np.empty(len(points), dtype=np.int64)
     c2 = (centres**2).sum(axis=1)
     step = max(1, 2_000_000 // max(len(centres), 1))

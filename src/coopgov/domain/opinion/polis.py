@@ -7,12 +7,13 @@ and how our results compare with the groups the production Polis computed.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh
+from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh, lobpcg
 
 from coopgov.domain.opinion.kmeans import first_distinct, kmeans, silhouette, warm_start_centres
 from coopgov.domain.opinion.repness import (
@@ -73,6 +74,17 @@ class PolisParameters:
     pick: int = 5
 
 
+def _dense_ids(ids: IntArray) -> tuple[IntArray, IntArray]:
+    """(sorted distinct ids, index of each id among them): np.unique, in linear time for compact ids."""
+    if len(ids) and ids.min() >= 0 and ids.max() <= 4 * len(ids) + 1024:
+        present = np.zeros(int(ids.max()) + 1, dtype=bool)
+        present[ids] = True
+        position = np.cumsum(present) - 1
+        return np.flatnonzero(present).astype(np.int64), position[ids].astype(np.int64)
+    distinct, inverse = np.unique(ids, return_inverse=True)
+    return distinct.astype(np.int64), inverse.astype(np.int64).ravel()
+
+
 @dataclass(frozen=True, eq=False)
 class VoteMatrix:
     """Reactions as a sparse participants × statements matrix (one entry per vote: 1, -1 or 0).
@@ -104,11 +116,16 @@ class VoteMatrix:
             raise ValueError("participants, statements and votes must have the same length")
         if len(v) and not np.isin(v, (-1, 0, 1)).all():
             raise ValueError("a vote is 1 (agree), -1 (disagree) or 0 (pass)")
-        row_ids, rows = np.unique(p, return_inverse=True)
-        col_ids, cols = np.unique(s, return_inverse=True)
-        key = rows.astype(np.int64) * max(len(col_ids), 1) + cols
-        _, last_rev = np.unique(key[::-1], return_index=True)
-        keep = np.sort(len(key) - 1 - last_rev)
+        row_ids, rows = _dense_ids(p)
+        col_ids, cols = _dense_ids(s)
+        key = rows * max(len(col_ids), 1) + cols
+        # One stable sort by (row, column): the last of equal keys is the latest vote, and the kept
+        # entries come out in row-major order, ready for the sparse matrix.
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = sorted_key[1:] != sorted_key[:-1]
+        keep = order[last]
         return cls(
             participants=row_ids,
             statements=col_ids,
@@ -231,37 +248,36 @@ def _orient(comps: FloatArray) -> FloatArray:
 
 
 def _pca(gram: LinearOperator, start: FloatArray | None, iters: int) -> FloatArray:
-    """Top two principal axes: Lanczos from scratch, or Polis's power iteration from the last axes."""
+    """Top two principal axes of the centred matrix: from the last axes on an update, else Lanczos."""
     m = gram.shape[0]
     if m == 0:
         return np.zeros((2, 0))
-    if start is None:
+    if start is not None:
+        # Warm start from the previous components, as Polis's update starts its power iteration from
+        # the last components; LOBPCG (Knyazev 2001) refines that block in a few products when the new
+        # votes moved the axes little, instead of the ~20 a Lanczos run from scratch needs.
+        block = np.linalg.qr(start.T)[0]
         try:
-            # A fixed starting vector keeps the result reproducible (ARPACK otherwise starts at random).
-            if m <= 3:
-                raise ArpackError(-9)
-            v0 = np.random.default_rng(0).uniform(0.5, 1.5, m)
-            w, vecs = eigsh(gram, k=2, which="LA", v0=v0, tol=1e-10)
-        except (ArpackError, ArpackNoConvergence):
-            # Tiny or degenerate matrices (every vote alike): the dense eigenproblem is cheap and exact.
-            dense = np.column_stack([gram @ e for e in np.eye(m)]) if m <= 2000 else np.zeros((m, m))
-            w, vecs = np.linalg.eigh((dense + dense.T) / 2)
-        order = np.argsort(w)[::-1][:2]
-        comps = np.where(w[order][:, None] > 1e-12, vecs[:, order].T, 0.0)
-    else:
-        # Subspace (block power) iteration warm-started from the previous components: Polis's update,
-        # which starts power-iteration from the components of the last update.
-        basis = np.linalg.qr(start.T)[0]
-        for _ in range(iters):
-            moved = np.column_stack([gram @ basis[:, 0], gram @ basis[:, 1]])
-            new = np.linalg.qr(moved)[0]
-            if np.abs(np.abs(np.sum(new * basis, axis=0)) - 1).max() < 1e-12:
-                basis = new
-                break
-            basis = new
-        small = basis.T @ np.column_stack([gram @ basis[:, 0], gram @ basis[:, 1]])
-        w, rot = np.linalg.eigh((small + small.T) / 2)
-        comps = (basis @ rot[:, np.argsort(w)[::-1]]).T
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                w, vecs = lobpcg(gram, block, largest=True, tol=1e-9, maxiter=iters)
+            order = np.argsort(w)[::-1][:2]
+            if np.isfinite(vecs).all() and len(order) == 2:
+                return _orient(np.asarray(vecs[:, order].T, dtype=np.float64))
+        except (np.linalg.LinAlgError, ValueError):
+            pass  # a degenerate start (e.g. the last map had no axes): compute from scratch below
+    try:
+        # A fixed starting vector keeps the result reproducible (ARPACK otherwise starts at random).
+        if m <= 3:
+            raise ArpackError(-9)
+        v0 = np.random.default_rng(0).uniform(0.5, 1.5, m)
+        w, vecs = eigsh(gram, k=2, which="LA", v0=v0, tol=1e-10)
+    except (ArpackError, ArpackNoConvergence):
+        # Tiny or degenerate matrices (every vote alike): the dense eigenproblem is cheap and exact.
+        dense = np.column_stack([gram @ e for e in np.eye(m)]) if m <= 2000 else np.zeros((m, m))
+        w, vecs = np.linalg.eigh((dense + dense.T) / 2)
+    order = np.argsort(w)[::-1][:2]
+    comps = np.where(w[order][:, None] > 1e-12, vecs[:, order].T, 0.0)
     if comps.shape[0] < 2:
         comps = np.vstack([comps, np.zeros((2 - comps.shape[0], m))])
     return _orient(np.asarray(comps, dtype=np.float64))
@@ -356,13 +372,11 @@ def _group_counts(matrix: VoteMatrix, labels: IntArray, g: int) -> tuple[IntArra
     m = matrix.shape[1]
     lab = labels[matrix.rows]
     ok = lab >= 0
-    idx = lab[ok] * m + matrix.cols[ok]
-    vals = matrix.values[ok]
-    size = g * m
-    agree = np.bincount(idx[vals == 1], minlength=size).reshape(g, m)
-    disagree = np.bincount(idx[vals == -1], minlength=size).reshape(g, m)
-    seen = np.bincount(idx, minlength=size).reshape(g, m)
-    return agree, disagree, seen
+    # One counting pass: code = (group·statements + statement)·3 + (vote + 1).
+    code = (lab[ok] * m + matrix.cols[ok]) * 3 + (matrix.values[ok].astype(np.int64) + 1)
+    counts = np.bincount(code, minlength=g * m * 3).reshape(g, m, 3)
+    agree, passed, disagree = counts[:, :, 2], counts[:, :, 1], counts[:, :, 0]
+    return agree, disagree, agree + passed + disagree
 
 
 def opinion_map(
