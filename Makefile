@@ -27,8 +27,8 @@ serve: install
 test: install browser lint typecheck architecture migrations-check pytest
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: install
 	$(BIN)/mypy src/coopgov

@@ -36,17 +36,23 @@ def explain(reason: Reason) -> str:
         status = STATUS_LABELS.get(p.get("status") or "", _("not a member"))
         return _("You are not an admitted member (your status: %(status)s).") % {"status": status}
     if code == "enough_shares":
-        return ngettext(
-            "You hold %(held)d share; %(required)d is required.",
-            "You hold %(held)d shares; %(required)d are required.",
-            p["held"],
-        ) % p
+        return (
+            ngettext(
+                "You hold %(held)d share; %(required)d is required.",
+                "You hold %(held)d shares; %(required)d are required.",
+                p["held"],
+            )
+            % p
+        )
     if code == "not_enough_shares":
         if p.get("per_year"):
-            return _(
-                "You hold %(held)d share(s) but %(required)d are required: one share per year of use "
-                "(%(years)d year(s))."
-            ) % p
+            return (
+                _(
+                    "You hold %(held)d share(s) but %(required)d are required: one share per year of use "
+                    "(%(years)d year(s))."
+                )
+                % p
+            )
         return _("You hold %(held)d share(s) but %(required)d are required.") % p
     if code == "negative_amount":
         return _("Quantities and amounts must be positive.")
@@ -59,7 +65,9 @@ def explain(reason: Reason) -> str:
     if code == "negative_holding":
         return _("Only %(held)d share(s) are held; %(quantity)d cannot be moved.") % p
     if code == "outside_resignation_window":
-        return _("Resignations are accepted only during the first %(months)d months of the financial year.") % p
+        return (
+            _("Resignations are accepted only during the first %(months)d months of the financial year.") % p
+        )
     if code == "partial_resignation_not_allowed":
         return _("The statutes require resigning with all %(held)d shares.") % p
     if code == "below_capital_floor":

@@ -62,7 +62,9 @@ def cooperative_capital_eur(cooperative: Unit) -> Decimal:
     """Subscribed capital: Σ shares × nominal over every class."""
     total = ZERO
     for share_class in ShareClass.objects.filter(cooperative=cooperative):
-        shares = ShareMovement.objects.filter(share_class=share_class).aggregate(s=Coalesce(Sum("shares_delta"), 0))
+        shares = ShareMovement.objects.filter(share_class=share_class).aggregate(
+            s=Coalesce(Sum("shares_delta"), 0)
+        )
         total += share_class.nominal_eur * int(shares["s"])
     return total
 
@@ -138,8 +140,10 @@ def register_queryset(
     if antenna:
         qs = qs.filter(person__home_antenna__code=antenna)
     if profile:
-        qs = qs.filter(person__profiles__contains=profile) if _json_contains_ok() else qs.filter(
-            person__profiles__icontains=f'"{profile}"'
+        qs = (
+            qs.filter(person__profiles__contains=profile)
+            if _json_contains_ok()
+            else qs.filter(person__profiles__icontains=f'"{profile}"')
         )
     if search:
         term = search.strip()
