@@ -40,7 +40,7 @@ class AdmissionDecisionForm(forms.Form):
     on = forms.DateField(
         label=_("Date of the decision"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     deciding_body = forms.CharField(label=_("Deciding body"), required=False, initial=_("Board of directors"))
     reason = forms.CharField(
@@ -80,7 +80,9 @@ class ShareMovementForm(forms.Form):
         required=False,
     )
     on = forms.DateField(
-        label=_("Effective date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Effective date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
@@ -115,7 +117,9 @@ class StatusChangeForm(forms.Form):
         choices=[(s, STATUS_LABELS[s]) for s in ("resigned", "excluded", "deceased")],
     )
     on = forms.DateField(
-        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     deciding_body = forms.CharField(label=_("Deciding body"), required=False)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
