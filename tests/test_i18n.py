@@ -304,3 +304,16 @@ def test_the_sign_in_page_of_allauth_is_translated(client: Any, register_world: 
         expected = [translation.gettext(s) for s in ("Sign In", "Password", "Forgot your password?")]
     assert all(text in html for text in expected), expected
     assert expected != ["Sign In", "Password", "Forgot your password?"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_date_fields_show_their_value_in_every_language(
+    client: Any, register_world: Any, language: str
+) -> None:
+    """A browser's date picker reads only ISO dates; a localised value (26/11/2026) shows as blank."""
+    be = register_world["numbers"]["BE"]
+    for path in (f"/register/BE/{be}/", "/register/BE/admissions/"):
+        html = _render(client, register_world["staff"], path, language)
+        dates = re.findall(r'<input type="date"[^>]*>', html)
+        assert dates, path
+        assert all(re.search(r'value="\d{4}-\d{2}-\d{2}"', tag) for tag in dates), (path, dates)
