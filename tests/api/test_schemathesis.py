@@ -6,9 +6,13 @@ documented schema, and never be a server error. Without a token, every operation
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -20,6 +24,18 @@ from tests.organisation.world import build_world, user_with_role
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 # Enough examples per operation to reach the rules' edges, few enough to keep `make test` under a minute.
 MAX_EXAMPLES = 15
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """Requests reach Django's own WSGI app, which closes "old" connections at each request's start and
+    end; inside a test's transaction that would close the test's connection (PostgreSQL). Django's test
+    client disconnects the same handler; so do we, for the duration of the test."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

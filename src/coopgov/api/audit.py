@@ -38,9 +38,7 @@ class AuditPage(Schema):
 
 
 class AuditFilters(Schema):
-    action: Text = Field(
-        "", max_length=64, description="Only this action (membership.admitted, shares.payment…)"
-    )
+    action: Text = Field("", description="Only this action (membership.admitted, shares.payment…)")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000_000)
 

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from coopgov.api.errors import READ_ERRORS, WRITE_ERRORS, Code, ErrorOut, LongText, Text, invalid_field
@@ -103,12 +103,10 @@ class CheckOut(Schema):
 
 
 class RegisterFilters(Schema):
-    search: Text = Field(
-        "", max_length=100, description="Start of a last name, legal name or e-mail; or a number"
-    )
-    status: Text = Field("", max_length=10, description="candidate, admitted, refused, resigned…")
-    category: Text = Field("", max_length=16, description="A category code (BE: A, B…; FR collège: 1, 2…)")
-    antenna: Text = Field("", max_length=32, description="The home antenna's code (BE-BRUXELLES…)")
+    search: Text = Field("", description="Start of a last name, legal name or e-mail; or a number")
+    status: Text = Field("", description="candidate, admitted, refused, resigned…")
+    category: Text = Field("", description="A category code (BE: A, B…; FR collège: 1, 2…)")
+    antenna: Text = Field("", description="The home antenna's code (BE-BRUXELLES…)")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000_000)
 
@@ -361,7 +359,7 @@ def refuse_member(
 )
 def record_movement(
     request: HttpRequest, code: CodePath, number: NumberPath, payload: MovementIn
-) -> tuple[int, dict[str, object]]:
+) -> Status[dict[str, object]]:
     m = _membership(request, code, number, "members.record_share_movement")
     share_class = _share_class(m, payload.share_class, "share_class")
     to_class = _share_class(m, payload.to_class, "to_class") if payload.to_class else None
@@ -389,7 +387,7 @@ def record_movement(
         cause=payload.cause,
         note=payload.note,
     )
-    return 201, {"operation": lines[0].operation, "lines": [_movement_out(line) for line in lines]}
+    return Status(201, {"operation": lines[0].operation, "lines": [_movement_out(line) for line in lines]})
 
 
 def _share_class(m: Membership, code: str, field: str) -> ShareClass:
