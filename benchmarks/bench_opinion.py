@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from coopgov.domain.formats.polis import read_comments, read_participants_votes, read_votes_file  # noqa: E402
 from coopgov.domain.opinion import (  # noqa: E402
+    PolisParameters,
     VoteMatrix,
     add_votes,
     opinion_map,
@@ -128,6 +129,16 @@ def verify_real(runs: int, peer_runs: int, replay: bool) -> None:
             "in_groups": int(result.in_conv.sum()),
             "polis_in_groups": len(polis),
         }
+        # Older Polis versions grouped every voter: the export shows it when many of Polis's grouped
+        # participants have fewer than 7 votes. Then also compare with coopgov's filter set likewise.
+        counts = dict(zip(*np.unique(votes.participants, return_counts=True), strict=True))
+        if sum(counts.get(p, 0) < 7 for p in polis) > 15:
+            everyone = opinion_map(
+                VoteMatrix.from_votes(votes.participants, votes.statements, votes.votes),
+                moderated_out=moderated,
+                parameters=PolisParameters(min_votes=1),
+            )
+            row["ari_polis_filter_as_polis_then"] = round(ari_against(polis, ours_labels(everyone)), 3)
         if replay and (folder / "votes.csv").exists():
             with (folder / "votes.csv").open(newline="") as handle:
                 raw = list(csv.DictReader(handle))

@@ -334,18 +334,18 @@ def _best_of_restarts(
         d2 = np.minimum(d2, ((points[None, :, :] - points[picks[:, j]][:, None, :]) ** 2).sum(axis=2))
     cent = points[picks]  # r × k × 2
     onehot = np.zeros((r, n, k))
+    previous = np.full((r, n), -1)
     for _ in range(300):
         dist = ((points[None, :, None, :] - cent[:, None, :, :]) ** 2).sum(axis=3)  # r × n × k
         lab = dist.argmin(axis=2)
+        if np.array_equal(lab, previous):
+            break  # no point changed cluster in any restart: every restart has converged
+        previous = lab
         onehot[:] = 0.0
         np.put_along_axis(onehot, lab[:, :, None], 1.0, axis=2)
         mass = np.einsum("rnk,n->rk", onehot, weights)
         sums = np.einsum("rnk,n,nd->rkd", onehot, weights, points)
-        new = np.where(mass[:, :, None] > 0, sums / np.where(mass > 0, mass, 1.0)[:, :, None], cent)
-        if np.abs(new - cent).max() < 1e-12:
-            cent = new
-            break
-        cent = new
+        cent = np.where(mass[:, :, None] > 0, sums / np.where(mass > 0, mass, 1.0)[:, :, None], cent)
     full = (mass > 0).all(axis=1)
     inertia = np.einsum("rnk,n->r", onehot * dist, weights)
     inertia = np.where(full, inertia, np.inf)
