@@ -9,7 +9,7 @@ from datetime import date
 from typing import IO, Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from coopgov.members.importing import EXPORT_COLUMNS
 from coopgov.members.models import Category, Membership, MembershipEvent, Person, ShareMovement
@@ -25,7 +25,9 @@ def _register_sql() -> str:
         return q(model._meta.db_table)
 
     def col(model: type[Model], name: str) -> str:
-        return q(model._meta.get_field(name).column)
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)
+        return q(field.column)
 
     m, p, a, c, e, s = Membership, Person, Unit, Category, MembershipEvent, ShareMovement
     return f"""

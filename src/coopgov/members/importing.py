@@ -134,8 +134,8 @@ def _date(value: str, line: int, column: str, errors: list[RowError]) -> date | 
 
 def parse_register_csv(text: Iterable[str] | io.TextIOBase, cooperative: Unit) -> list[ImportRow]:
     """Read and check a register CSV for ``cooperative``; raise ImportFailed listing every problem found."""
-    reader = csv.DictReader(text)
-    header = reader.fieldnames or []
+    reader = csv.reader(text)
+    header = [name.strip() for name in next(reader, [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ImportFailed([RowError(1, c, "required column is missing") for c in missing])
@@ -160,14 +160,21 @@ def parse_register_csv(text: Iterable[str] | io.TextIOBase, cooperative: Unit) -
     errors: list[RowError] = []
     rows: list[ImportRow] = []
 
-    for index, raw in enumerate(reader):
-        line = index + 2
+    width = len(header)
+    padding = [""] * width
+    line = 1
+    for raw in reader:
+        if not raw:
+            continue  # a blank line
+        line += 1
         if len(errors) >= MAX_ERRORS:
             break
-        if None in raw:
+        if len(raw) > width:
             errors.append(RowError(line, "", "more fields than columns in the header"))
             continue
-        r = {k: (v or "").strip() for k, v in raw.items()}
+        if len(raw) < width:
+            raw = raw + padding[len(raw) :]
+        r = dict(zip(header, map(str.strip, raw), strict=True))
         before = len(errors)
 
         def err(column: str, message: str, _line: int = line) -> None:
