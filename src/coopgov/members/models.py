@@ -153,7 +153,11 @@ class Membership(models.Model):
 
     @property
     def permission_unit(self) -> Unit | None:
-        return self.person.home_antenna or self.cooperative
+        # The home antenna counts only inside this cooperative: a Paris-based member of BE is in BE's hands.
+        antenna = self.person.home_antenna
+        if antenna is not None and antenna.path.startswith(self.cooperative.path):
+            return antenna
+        return self.cooperative
 
 
 class MembershipEvent(models.Model):
