@@ -136,3 +136,26 @@ def test_reading_the_register_through_the_api_follows_the_permission_table(
     response = client.get("/api/v1/cooperatives/BE/members", **bearer(user))
     allowed = expected("members.view_register", role, place)["cooperative BE"]
     assert response.status_code == (200 if allowed else 403), response.content
+
+
+def test_a_member_living_near_another_cooperatives_antenna_stays_in_the_hands_of_their_own_cooperative(
+    world: World,
+) -> None:
+    # A Paris-based person who is a member of BE: BE's board decides on that membership, FR's does not.
+    from datetime import date
+
+    from coopgov.members.models import Category, Person
+    from coopgov.members.services import membership_apply
+
+    person = Person.objects.create(kind="natural", last_name="Parisienne", home_antenna=world.paris)
+    membership = membership_apply(
+        person=person,
+        cooperative=world.be,
+        category=Category.objects.get(cooperative=world.be, code="A"),
+        applied_on=date(2024, 1, 10),
+        actor="test",
+    )
+    for place, allowed in (("cooperative BE", True), ("other cooperative FR", False)):
+        board = user_with_role(world, "board", place)
+        assert board.has_perm("members.admit_member", membership) is allowed, place
+        assert board.has_perm("members.view_membership", membership) is allowed, place
