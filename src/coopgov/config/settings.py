@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "coopgov.audit",
     "coopgov.organisation",
     "coopgov.members",
+    "coopgov.decisions",
     "coopgov.api",
 ]
 

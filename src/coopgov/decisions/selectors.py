@@ -1,0 +1,96 @@
+"""Reads on assemblies: lists for pages and commands, a member's place in the electorate, results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from coopgov.decisions.models import Assembly, ElectorateEntry, Item, Participation, Proxy
+
+
+def assemblies() -> QuerySet[Assembly]:
+    """Every assembly with its cooperative and items (two queries in all)."""
+    return (
+        Assembly.objects.select_related("cooperative", "unit")
+        .prefetch_related(Prefetch("items", queryset=Item.objects.order_by("order")))
+        .order_by("-first_convocation_at", "id")
+    )
+
+
+def assembly_summary(assembly: Assembly) -> dict[str, Any]:
+    """The JSON shape of `coopgov list_assemblies`: the assembly, its dates and status, and its items."""
+    items = []
+    for item in assembly.items.all():
+        row: dict[str, Any] = {"id": item.pk, "title": item.title, "kind": item.kind, "method": item.method}
+        if item.seats:
+            row["seats"] = item.seats
+        row["secret"] = item.secret
+        row["status"] = item.status
+        items.append(row)
+    return {
+        "id": assembly.pk,
+        "cooperative": assembly.cooperative.code,
+        "unit": assembly.unit.code,
+        "kind": assembly.kind,
+        "title": assembly.title,
+        "first_convocation_at": assembly.first_convocation_at.isoformat(),
+        "second_convocation_at": assembly.second_convocation_at.isoformat()
+        if assembly.second_convocation_at
+        else None,
+        "voting_opens_at": assembly.voting_opens_at.isoformat() if assembly.voting_opens_at else None,
+        "voting_closes_at": assembly.voting_closes_at.isoformat() if assembly.voting_closes_at else None,
+        "record_date": assembly.record_date.isoformat(),
+        "status": assembly.status,
+        "items": items,
+    }
+
+
+def entry_of(assembly: Assembly, person: Any) -> ElectorateEntry | None:
+    """The person's electorate entry in this assembly (eligible or not), or None if not in the register."""
+    if person is None:
+        return None
+    return (
+        ElectorateEntry.objects.select_related("membership__category")
+        .filter(assembly=assembly, membership__person=person)
+        .first()
+    )
+
+
+def voted_items(entry: ElectorateEntry | None) -> dict[int, Participation]:
+    if entry is None:
+        return {}
+    return {p.item_id: p for p in Participation.objects.filter(entry=entry)}
+
+
+def active_proxy_given(entry: ElectorateEntry | None) -> Proxy | None:
+    if entry is None:
+        return None
+    return (
+        Proxy.objects.select_related("holder__membership__person")
+        .filter(giver=entry, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def proxies_held(entry: ElectorateEntry | None) -> list[Proxy]:
+    if entry is None:
+        return []
+    return list(
+        Proxy.objects.select_related("giver__membership__person").filter(
+            holder=entry, revoked_at__isnull=True
+        )
+    )
+
+
+def electorate_counts(assembly: Assembly) -> dict[str, int]:
+    """Members in the electorate per category or collège."""
+    from django.db.models import Count
+
+    rows = (
+        ElectorateEntry.objects.filter(assembly=assembly, eligible=True)
+        .values("college")
+        .annotate(n=Count("id"))
+        .order_by("college")
+    )
+    return {r["college"]: r["n"] for r in rows}

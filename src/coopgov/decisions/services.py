@@ -1,0 +1,634 @@
+"""Writes on assemblies: convene, open and close items, proxies, casting, counting and publishing.
+
+Every act is atomic, re-checks its rule at the moment of the act, and is audited. Counting goes through
+the anonymised ballot file and the code path of `coopgov tally`, so anyone recounts the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+import coopgov
+from coopgov.audit.services import audit_record
+from coopgov.decisions.electorate import Standing, eligibility
+from coopgov.decisions.models import (
+    DEFAULT_GRADES,
+    Assembly,
+    Ballot,
+    ElectorateEntry,
+    Item,
+    Participation,
+    Proxy,
+    Result,
+)
+from coopgov.domain.formats.json_ballots import (
+    BallotFile,
+    BallotFileError,
+    BallotRecord,
+    dumps_ballot_file,
+    loads_ballot_file,
+)
+from coopgov.domain.voting import weights as voting_weights
+from coopgov.domain.voting.motion import SCIC_COLLEGE_BOUNDS, MotionRule, rule_from_preset
+from coopgov.domain.voting.numbers import to_fraction
+from coopgov.members.models import Category, Membership, ShareMovement
+from coopgov.tools.tally import UsageError, tally_file
+
+
+class DecisionRefused(Exception):
+    """An act the rules do not allow now; the message says what, for the person who tried."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+ZERO = Decimal("0.00")
+
+
+# --- convening --------------------------------------------------------------------------------------------
+
+
+def _in_unit(membership: Membership, assembly: Assembly) -> bool:
+    if assembly.unit_id == assembly.cooperative_id:
+        return True
+    antenna = membership.person.home_antenna
+    return antenna is not None and antenna.path.startswith(assembly.unit.path)
+
+
+def _freeze_electorate(assembly: Assembly) -> tuple[int, int]:
+    """One entry per membership of the cooperative, as it stood at the record date (see electorate.py)."""
+    memberships = (
+        Membership.objects.filter(cooperative=assembly.cooperative, applied_on__lte=assembly.record_date)
+        .select_related("person__home_antenna", "category")
+        .order_by("number")
+    )
+    paid = dict(
+        ShareMovement.objects.filter(cooperative=assembly.cooperative, effective_on__lte=assembly.record_date)
+        .values("membership")
+        .annotate(paid=Coalesce(Sum("paid_delta_eur"), ZERO))
+        .values_list("membership", "paid")
+    )
+    entries = []
+    for m in memberships:
+        standing = Standing(
+            status=m.status,
+            admitted_on=m.admitted_on,
+            ended_on=m.ended_on,
+            paid_eur=paid.get(m.pk, ZERO),
+            in_unit=_in_unit(m, assembly),
+        )
+        ok, reasons = eligibility(
+            standing, record_date=assembly.record_date, requires_paid_shares=assembly.requires_paid_shares
+        )
+        if ok:
+            reasons.append({"code": "in_college", "college": m.category.code})
+        entries.append(
+            ElectorateEntry(
+                assembly=assembly, membership=m, college=m.category.code, eligible=ok, reasons=reasons
+            )
+        )
+    ElectorateEntry.objects.bulk_create(entries, batch_size=2000)
+    return sum(1 for e in entries if e.eligible), len(entries)
+
+
+@transaction.atomic
+def assembly_convene(*, assembly: Assembly, actor: Any, now: datetime | None = None) -> Assembly:
+    """Freeze the electorate at the record date and e-mail the convocation to everyone in it.
+
+    Rule: the statutory notice period (``notice_days``) must separate the convocation from the first
+    meeting (CSA art. 6:70 §1, fifteen days; C. com. R225-69 for SCIC-SA, fifteen days).
+    """
+    now = now or timezone.now()
+    locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if locked.status != Assembly.Status.DRAFT:
+        raise DecisionRefused("not_draft", _("This assembly has already been convened."))
+    if not locked.items.exists():
+        raise DecisionRefused("no_items", _("Add at least one item to the agenda before convening."))
+    if (locked.first_convocation_at - now).days < locked.notice_days:
+        raise DecisionRefused(
+            "notice_too_short",
+            _("The first convocation must be at least %(days)d days from today (statutory notice).")
+            % {"days": locked.notice_days},
+        )
+    if locked.record_date > now.date():
+        raise DecisionRefused("record_date_in_future", _("The record date cannot be in the future."))
+    eligible, total = _freeze_electorate(locked)
+    locked.status = Assembly.Status.CONVENED
+    locked.convened_at = now
+    locked.save(update_fields=["status", "convened_at"])
+    from coopgov.decisions.tasks import send_convocation
+
+    assembly_id = locked.pk
+    transaction.on_commit(lambda: send_convocation.enqueue(assembly_id))
+    audit_record(
+        actor=actor,
+        action="assembly.convened",
+        obj=locked,
+        unit=locked.unit,
+        after={"record_date": locked.record_date, "electorate": eligible, "memberships_checked": total},
+    )
+    return locked
+
+
+# --- items ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_open(*, item: Item, actor: Any) -> Item:
+    """Open an item for voting; the assembly opens with its first item."""
+    assembly = Assembly.objects.select_for_update().get(pk=item.assembly_id)
+    locked = Item.objects.select_for_update().get(pk=item.pk)
+    if assembly.status not in (Assembly.Status.CONVENED, Assembly.Status.OPEN):
+        raise DecisionRefused("assembly_not_convened", _("Convene the assembly before opening its items."))
+    if locked.status != Item.Status.DRAFT:
+        raise DecisionRefused("item_not_draft", _("This item has already been opened."))
+    if locked.kind != Item.Kind.MOTION and not locked.options.exists():
+        raise DecisionRefused("no_options", _("Add the candidates or options before opening this item."))
+    locked.status = Item.Status.OPEN
+    locked.save(update_fields=["status"])
+    if assembly.status != Assembly.Status.OPEN:
+        assembly.status = Assembly.Status.OPEN
+        assembly.save(update_fields=["status"])
+    audit_record(actor=actor, action="item.opened", obj=locked, unit=assembly.unit)
+    return locked
+
+
+def _policy(assembly: Assembly) -> voting_weights.ProxyPolicy:
+    return voting_weights.ProxyPolicy(
+        max_per_holder=assembly.max_proxies_per_holder, same_college=assembly.proxies_same_college
+    )
+
+
+def _resolved_weights(item: Item, voters: list[ElectorateEntry]) -> voting_weights.VoterWeights:
+    """Each voter's weight with the proxies they hold, checked again now that the votes are in (a giver
+    who voted overrides their proxy; caps and collège rules apply in the order proxies were given)."""
+    assembly = item.assembly
+    proxies = list(
+        Proxy.objects.filter(assembly=assembly, revoked_at__isnull=True)
+        .select_related("giver", "holder")
+        .order_by("given_at", "id")
+    )
+    involved = {e.pk: e for e in voters}
+    for proxy in proxies:
+        involved.setdefault(proxy.giver_id, proxy.giver)
+        involved.setdefault(proxy.holder_id, proxy.holder)
+    members = [
+        voting_weights.Member(id=str(e.pk), college=e.college, weight=Fraction(e.weight))
+        for e in involved.values()
+    ]
+    return voting_weights.resolve_proxies(
+        members,
+        [voting_weights.Proxy(giver=str(p.giver_id), holder=str(p.holder_id)) for p in proxies],
+        [str(e.pk) for e in voters],
+        _policy(assembly),
+    )
+
+
+def seal_of(item_id: int, entry_id: int) -> str:
+    """The HMAC under the server key that finds a voter's secret ballot while the item is open."""
+    return salted_hmac(
+        "coopgov.decisions.ballot-seal", f"{item_id}:{entry_id}", algorithm="sha256"
+    ).hexdigest()
+
+
+@transaction.atomic
+def item_close(*, item: Item, actor: Any) -> Item:
+    """Close an item: apply the proxies to the ballots' weights, then erase every link from a secret
+    ballot to its voter (docs/adr/0005-secret-ballots.md)."""
+    locked = Item.objects.select_for_update(of=("self",)).select_related("assembly").get(pk=item.pk)
+    if locked.status != Item.Status.OPEN:
+        raise DecisionRefused("item_not_open", _("Only an open item can be closed."))
+    voters = [
+        p.entry
+        for p in Participation.objects.filter(item=locked).select_related("entry").order_by("entry_id")
+    ]
+    resolved = _resolved_weights(locked, voters)
+    for entry in voters:
+        weight = resolved.weights[str(entry.pk)]
+        if weight == Fraction(entry.weight):
+            continue
+        ballots = Ballot.objects.filter(item=locked)
+        ballots = (
+            ballots.filter(seal=seal_of(locked.pk, entry.pk))
+            if locked.secret
+            else ballots.filter(entry=entry)
+        )
+        ballots.update(weight=Decimal(weight.numerator) / Decimal(weight.denominator))
+    if locked.secret:
+        Ballot.objects.filter(item=locked).update(seal=None, entry=None)
+    report = resolved.to_json()
+    # Secret items keep the counts of proxies applied and refused, never who held whose.
+    locked.proxy_report = {
+        "applied": sum(len(lines) - 1 for lines in report["explanations"].values()),
+        "refused": [{"reason": r["reason"]} for r in report["refused"]]
+        if locked.secret
+        else report["refused"],
+    }
+    locked.status = Item.Status.CLOSED
+    locked.save(update_fields=["status", "proxy_report"])
+    audit_record(
+        actor=actor,
+        action="item.closed",
+        obj=locked,
+        unit=locked.assembly.unit,
+        after={"participants": len(voters), "proxies": locked.proxy_report},
+    )
+    assembly = Assembly.objects.select_for_update().get(pk=locked.assembly_id)
+    if not assembly.items.exclude(status__in=[Item.Status.CLOSED, Item.Status.PUBLISHED]).exists():
+        assembly.status = Assembly.Status.CLOSED
+        assembly.save(update_fields=["status"])
+    return locked
+
+
+# --- proxies ----------------------------------------------------------------------------------------------
+
+
+def _open_for_proxies(assembly: Assembly) -> None:
+    if assembly.status not in (Assembly.Status.CONVENED, Assembly.Status.OPEN):
+        raise DecisionRefused(
+            "proxies_closed", _("Proxies can be given only between convocation and closing.")
+        )
+
+
+@transaction.atomic
+def proxy_give(
+    *,
+    assembly: Assembly,
+    giver: ElectorateEntry,
+    holder: ElectorateEntry,
+    actor: Any,
+    paper_reference: str = "",
+    entered_by: Any = None,
+    now: datetime | None = None,
+) -> Proxy:
+    """A member gives their proxy to another member of the electorate (or staff enters a paper proxy).
+
+    Rule: loi n° 47-1775 art. 9, CSA art. 6:71 and the statutes: the holder must be a member of the
+    electorate; one proxy per giver; at most ``max_proxies_per_holder`` per holder; within the collège
+    where the statutes say so. Checked again when the proxy is used (at closing).
+    """
+    _open_for_proxies(Assembly.objects.select_for_update().get(pk=assembly.pk))
+    giver = ElectorateEntry.objects.select_for_update().get(pk=giver.pk)
+    holder = ElectorateEntry.objects.select_for_update().get(pk=holder.pk)
+    if giver.assembly_id != assembly.pk or holder.assembly_id != assembly.pk:
+        raise DecisionRefused(
+            "not_this_assembly", _("Both members must belong to this assembly's electorate.")
+        )
+    if not giver.eligible:
+        raise DecisionRefused(
+            "giver_not_in_electorate", _("You are not in the electorate, so you have no vote to give.")
+        )
+    if not holder.eligible:
+        raise DecisionRefused("holder_not_in_electorate", _("The member you chose is not in the electorate."))
+    if giver.pk == holder.pk:
+        raise DecisionRefused("proxy_to_self", _("You cannot give your proxy to yourself."))
+    if Proxy.objects.filter(assembly=assembly, giver=giver, revoked_at__isnull=True).exists():
+        raise DecisionRefused("already_given", _("You have already given a proxy; revoke it first."))
+    if Proxy.objects.filter(assembly=assembly, giver=holder, revoked_at__isnull=True).exists():
+        raise DecisionRefused(
+            "holder_gave_proxy",
+            _("This member has given their own proxy, so cannot hold one (one level only)."),
+        )
+    if assembly.proxies_same_college and giver.college != holder.college:
+        raise DecisionRefused("other_college", _("The statutes allow a proxy only within your collège."))
+    cap = assembly.max_proxies_per_holder
+    if (
+        cap is not None
+        and Proxy.objects.filter(assembly=assembly, holder=holder, revoked_at__isnull=True).count() >= cap
+    ):
+        raise DecisionRefused(
+            "holder_full",
+            _("This member already holds %(cap)d proxies, the most the statutes allow.") % {"cap": cap},
+        )
+    proxy = Proxy.objects.create(
+        assembly=assembly,
+        giver=giver,
+        holder=holder,
+        given_at=now or timezone.now(),
+        paper_reference=paper_reference,
+        entered_by=entered_by,
+    )
+    audit_record(
+        actor=actor,
+        action="proxy.given",
+        obj=proxy,
+        unit=assembly.unit,
+        after={"giver": giver.membership_id, "holder": holder.membership_id, "paper": paper_reference},
+        on_behalf_of=f"membership {giver.membership_id}" if entered_by is not None else "",
+    )
+    return proxy
+
+
+@transaction.atomic
+def proxy_revoke(*, proxy: Proxy, actor: Any, now: datetime | None = None) -> Proxy:
+    """Revoke a proxy; allowed until the assembly closes."""
+    locked = Proxy.objects.select_for_update(of=("self",)).select_related("assembly").get(pk=proxy.pk)
+    _open_for_proxies(locked.assembly)
+    if locked.revoked_at is not None:
+        raise DecisionRefused("already_revoked", _("This proxy has already been revoked."))
+    locked.revoked_at = now or timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="proxy.revoked", obj=locked, unit=locked.assembly.unit)
+    return locked
+
+
+# --- casting ----------------------------------------------------------------------------------------------
+
+
+def _validate_vote(item: Item, content: Any) -> None:
+    """Check a vote by reading it as the ballot file would: the same rules and messages as `coopgov tally`."""
+    import json
+
+    head: dict[str, Any] = {"kind": item.ballot_kind, "ballots": [{"vote": content}]}
+    if item.ballot_kind != "motion":
+        head["candidates"] = list(item.options.values_list("key", flat=True))
+    if item.ballot_kind == "grades":
+        head["grades"] = item.grades or DEFAULT_GRADES
+    try:
+        loads_ballot_file(json.dumps(head), source="vote")
+    except BallotFileError as error:
+        raise DecisionRefused(
+            "invalid_vote", _("This vote cannot be read: %(error)s") % {"error": error}
+        ) from None
+
+
+def new_receipt() -> str:
+    """A receipt code: 10 random characters from an alphabet without look-alikes, grouped for reading."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+@transaction.atomic
+def ballot_cast(
+    *,
+    item: Item,
+    entry: ElectorateEntry,
+    content: Any,
+    actor: Any,
+    channel: str = Participation.Channel.ONLINE,
+    now: datetime | None = None,
+) -> str:
+    """Cast or change a member's ballot on an open item; returns the new receipt code.
+
+    One ballot per member per item: the electorate entry is locked (SELECT … FOR UPDATE), so concurrent
+    casts of one member queue and the last one counts; the unique constraints on Participation and Ballot
+    are the last line of defence. Room and postal ballots are cast by a relay or staff on the member's
+    behalf (``actor`` is that person), and say so in the audit log.
+    """
+    now = now or timezone.now()
+    _validate_vote(item, content)
+    locked_entry = ElectorateEntry.objects.select_for_update().get(pk=entry.pk)
+    current = Item.objects.select_related("assembly").get(pk=item.pk)
+    if locked_entry.assembly_id != current.assembly_id or not locked_entry.eligible:
+        raise DecisionRefused("not_in_electorate", _("You are not in the electorate of this assembly."))
+    if current.status != Item.Status.OPEN:
+        raise DecisionRefused("item_not_open", _("Voting on this item is not open."))
+    assembly = current.assembly
+    if channel == Participation.Channel.ONLINE and (
+        (assembly.voting_opens_at and now < assembly.voting_opens_at)
+        or (assembly.voting_closes_at and now >= assembly.voting_closes_at)
+    ):
+        raise DecisionRefused("outside_window", _("Online voting is open only during the voting window."))
+    participation = Participation.objects.select_for_update().filter(item=current, entry=locked_entry).first()
+    seal = seal_of(current.pk, locked_entry.pk) if current.secret else None
+    if participation is not None:
+        old = Ballot.objects.filter(item=current)
+        old = old.filter(seal=seal) if current.secret else old.filter(entry=locked_entry)
+        old.delete()
+    receipt = new_receipt()
+    Ballot.objects.create(
+        item=current,
+        receipt=receipt,
+        content=content,
+        college=locked_entry.college,
+        weight=locked_entry.weight,
+        seal=seal,
+        entry=None if current.secret else locked_entry,
+        cast_at=None if current.secret else now,
+    )
+    actor_user = actor if getattr(actor, "pk", None) else None
+    if participation is None:
+        participation = Participation.objects.create(
+            item=current, entry=locked_entry, channel=channel, cast_at=now, cast_by=actor_user
+        )
+    else:
+        participation.channel = channel
+        participation.cast_at = now
+        participation.times_cast += 1
+        participation.cast_by = actor_user
+        participation.save(update_fields=["channel", "cast_at", "times_cast", "cast_by"])
+    own = getattr(actor, "person_id", None) == locked_entry.membership.person_id
+    audit_record(
+        actor=actor,
+        action="ballot.cast",
+        obj=participation,
+        unit=assembly.unit,
+        after={"item": current.pk, "channel": channel, "times_cast": participation.times_cast},
+        on_behalf_of="" if own else f"membership {locked_entry.membership_id}",
+    )
+    return receipt
+
+
+# --- counting and publishing ------------------------------------------------------------------------------
+
+
+def _fraction(value: Decimal | None) -> Fraction:
+    return Fraction(value or 0)
+
+
+def _colleges(item: Item) -> dict[str, Fraction] | None:
+    profile = getattr(item.assembly.cooperative, "profile", None)
+    if profile is None or not profile.uses_colleges:
+        return None
+    return {
+        c.code: _fraction(c.college_weight)
+        for c in Category.objects.filter(cooperative=item.assembly.cooperative, college_weight__isnull=False)
+    }
+
+
+def motion_rule(item: Item, colleges: Mapping[str, Fraction] | None) -> MotionRule:
+    """The rule of a motion: the item's decision type, else the assembly's preset, on the convocation being
+    held, with the cooperative's collège weights and per-person cap."""
+    assembly = item.assembly
+    preset = item.preset or assembly.preset
+    profile = getattr(assembly.cooperative, "profile", None)
+    cap = Fraction(profile.vote_cap_ratio) if profile is not None and profile.vote_cap_ratio else None
+    if preset:
+        return rule_from_preset(
+            preset,
+            convocation=assembly.convocation,
+            college_weights=colleges,
+            college_bounds=SCIC_COLLEGE_BOUNDS,
+            cap=cap,
+        )
+    return MotionRule(college_weights=colleges, cap=cap)
+
+
+def _electorate_weights(item: Item) -> dict[str, Fraction]:
+    rows = (
+        ElectorateEntry.objects.filter(assembly=item.assembly, eligible=True)
+        .values("college")
+        .annotate(total=Sum("weight"))
+        .order_by("college")
+    )
+    return {row["college"]: _fraction(row["total"]) for row in rows}
+
+
+def build_ballot_file(item: Item) -> BallotFile:
+    """The anonymised ballot file of a closed item: each ballot under its receipt code, in receipt order
+    (not the order of casting), with its weight after proxies and, for motions by collège, its collège."""
+    kind = item.ballot_kind
+    options = list(item.options.all())
+    colleges = _colleges(item) if kind == "motion" else None
+    records = [
+        BallotRecord(
+            vote=_as_vote(kind, b.content),
+            weight=_fraction(b.weight),
+            voter=b.receipt,
+            college=b.college if colleges is not None else None,
+        )
+        for b in item.ballots.order_by("receipt")
+    ]
+    rule = None
+    electorate: Fraction | dict[str, Fraction] | None = None
+    if kind == "motion":
+        rule = motion_rule(item, colleges)
+        by_college = _electorate_weights(item)
+        if colleges is not None:
+            # Every declared collège has an electorate, empty ones included (the file needs all or none).
+            electorate = {name: by_college.get(name, Fraction(0)) for name in colleges}
+        else:
+            electorate = sum(by_college.values(), Fraction(0))
+    return BallotFile(
+        kind=kind,
+        ballots=tuple(records),
+        candidates=tuple(o.key for o in options),
+        names={o.key: o.label for o in options if o.label != o.key},
+        seats=item.seats if kind != "motion" else None,
+        grades=tuple(item.grades or DEFAULT_GRADES) if kind == "grades" else (),
+        rule=rule,
+        electorate=electorate,
+        title=item.title,
+    )
+
+
+def _as_vote(kind: str, content: Any) -> Any:
+    """A stored vote (JSON) as the ballot file's reader returns it."""
+    if kind == "approval":
+        return frozenset(content or ())
+    if kind == "score":
+        return {c: to_fraction(s) for c, s in (content or {}).items()}
+    if kind == "ranked":
+        return tuple((t,) if isinstance(t, str) else tuple(t) for t in (content or ()))
+    return content
+
+
+def count_ballot_file(text: str, *, method: str, seats: int | None, seed: str) -> dict[str, Any]:
+    """Count a ballot file exactly as `coopgov tally --method M --seed S FILE` does (same function)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ballots.json"
+        path.write_text(text, encoding="utf-8")
+        try:
+            out = tally_file(method, path, seats=seats, seed=seed)
+        except (UsageError, ValueError) as error:
+            raise DecisionRefused("cannot_count", str(error)) from None
+    out.pop("file", None)
+    return out
+
+
+@transaction.atomic
+def result_compute(*, item: Item, actor: Any, seed: str | None = None, now: datetime | None = None) -> Result:
+    """Count a closed item and store the result beside its inputs (ballot file, method, seed, version)."""
+    locked = (
+        Item.objects.select_for_update(of=("self",))
+        .select_related("assembly__cooperative__profile")
+        .get(pk=item.pk)
+    )
+    if locked.status != Item.Status.CLOSED:
+        raise DecisionRefused("item_not_closed", _("Close the item before counting it."))
+    ballot_file = build_ballot_file(locked)
+    text = dumps_ballot_file(ballot_file)
+    seed = seed if seed is not None else secrets.token_hex(8)
+    out = count_ballot_file(text, method=locked.method, seats=locked.seats, seed=seed)
+    electorate = sum(_electorate_weights(locked).values(), Fraction(0))
+    present = sum((r.weight * r.count for r in ballot_file.ballots), Fraction(0))
+    participation = {
+        "electorate": float(electorate),
+        "voters": locked.participations.count(),
+        "present_or_represented": float(present),
+        "proxies": locked.proxy_report,
+    }
+    if locked.ballot_kind == "motion":
+        quorum_reached = bool(out["explanation"]["quorum"]["quorum_reached"])
+    else:
+        # Elections and polls take the assembly's quorum on the weight present or represented.
+        preset = locked.preset or locked.assembly.preset
+        rule = rule_from_preset(preset, convocation=locked.assembly.convocation) if preset else MotionRule()
+        quorum_reached = present >= rule.quorum * electorate
+        participation["quorum"] = str(rule.quorum)
+    result, _created = Result.objects.update_or_create(
+        item=locked,
+        defaults={
+            "result": out,
+            "ballots_file": text,
+            "inputs_digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "method": locked.method,
+            "seed": seed,
+            "code_version": coopgov.__version__,
+            "quorum_reached": quorum_reached,
+            "participation": participation,
+            "computed_at": now or timezone.now(),
+            "published_at": None,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="result.computed",
+        obj=result,
+        unit=locked.assembly.unit,
+        after={"item": locked.pk, "digest": result.inputs_digest, "seed": seed, "method": locked.method},
+    )
+    return result
+
+
+@transaction.atomic
+def result_publish(*, item: Item, actor: Any, now: datetime | None = None) -> Result:
+    """Publish a computed result and its anonymised ballot file (the assembly with its last item)."""
+    locked = Item.objects.select_for_update().get(pk=item.pk)
+    result = Result.objects.filter(item=locked).first()
+    if locked.status != Item.Status.CLOSED or result is None:
+        raise DecisionRefused("not_counted", _("Close and count the item before publishing its result."))
+    result.published_at = now or timezone.now()
+    result.save(update_fields=["published_at"])
+    locked.status = Item.Status.PUBLISHED
+    locked.save(update_fields=["status"])
+    assembly = Assembly.objects.select_for_update().get(pk=locked.assembly_id)
+    if not assembly.items.exclude(status=Item.Status.PUBLISHED).exists():
+        assembly.status = Assembly.Status.PUBLISHED
+        assembly.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="result.published",
+        obj=result,
+        unit=assembly.unit,
+        after={"item": locked.pk, "digest": result.inputs_digest},
+    )
+    return result
