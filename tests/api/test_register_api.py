@@ -266,3 +266,22 @@ def test_a_session_write_without_its_csrf_token_is_forbidden(world: World) -> No
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+def test_an_input_of_the_wrong_type_is_named_with_its_field_in_the_readers_language(
+    client: Client, world: World, staff: dict[str, str]
+) -> None:
+    response = _post(
+        client,
+        f"{BE}/members/{world.admitted.number}/movements",
+        {"kind": "subscription", "share_class": "A", "on": "2024-03-01", "quantity": "lots"},
+        {**staff, "HTTP_ACCEPT_LANGUAGE": "en"},
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["code"], error["field"], error["text"]) == (
+        "int_parsing",
+        "body.quantity",
+        "Enter a whole number.",
+    )
+    assert "body.quantity" in response.json()["detail"]

@@ -72,11 +72,38 @@ def _field_of(loc: Any) -> str:
     return ".".join(parts)
 
 
+def _input_text(error: dict[str, Any]) -> str:
+    """The reader's-language sentence for one of pydantic's input errors (its English text otherwise)."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Enter a value of at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt", ""))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Enter a value of at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt", ""))}
+    if kind == "string_too_long":
+        return _("Enter at most %(max)s characters.") % {"max": ctx.get("max_length", "")}
+    if kind == "string_too_short":
+        return _("Enter at least %(min)s character(s).") % {"min": ctx.get("min_length", "")}
+    if kind == "string_pattern_mismatch":
+        return _("This value holds characters that are not allowed here.")
+    if kind.startswith("date_"):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind.startswith("decimal_") or kind in ("float_parsing", "float_type"):
+        return _("Enter an amount in euros, with at most two decimals.")
+    if kind in ("enum", "literal_error"):
+        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    return str(error.get("msg", ""))
+
+
 def _validation_error(request: HttpRequest, exc: Any, api: NinjaAPI) -> HttpResponse:
     errors = [
         {
             "code": str(e.get("type", "invalid")),
-            "text": str(e.get("msg", "")),
+            "text": _input_text(e),
             "field": _field_of(e.get("loc", ())),
         }
         for e in exc.errors
