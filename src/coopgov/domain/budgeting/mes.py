@@ -26,7 +26,7 @@ FloatArray = npt.NDArray[np.float64]
 # call (a near-tie, a project whose supporters hold almost exactly its cost) re-runs the whole
 # computation in exact rational arithmetic. Double precision errors here are around 1e-13.
 _MARGIN = 1e-9
-_TIE_CONTEXT = "equal shares: projects tied on effective support"
+TIE_CONTEXT = "equal shares: projects tied on effective support"
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,7 @@ def _run(
                 [prep.ids[p] for p in tied],
                 rule=tie_rule,
                 lottery=lottery,
-                context=_TIE_CONTEXT,
+                context=TIE_CONTEXT,
                 cost=cost_of,
                 votes=votes_of,
             )
@@ -436,6 +436,11 @@ def _add1(
     """The share per voter the add1 completion settles on (equalshares compute tool, "add1")."""
     n = prep.n_voters
     share = Fraction(math.floor(budget / n))
+    supported = _total(prep, [p for p in range(len(prep.ids)) if prep.votes[p] > 0])
+    if supported <= budget:
+        # Every outcome fits, so add1 would raise the shares without end. Once each voter holds the
+        # cost of all supported projects, every one of them is funded and nothing changes after.
+        return max(share, Fraction(math.ceil(supported))), 0, "every supported project fits the budget"
     run = _fixed(prep, share, tie_rule, seed)
     spent = _total(prep, run.selected)
     steps = 0
