@@ -54,7 +54,7 @@ class PolisVotes:
     """The reactions of a conversation, one entry per (participant, statement), the latest vote kept.
 
     ``participants``, ``statements`` and ``votes`` are parallel arrays. ``order`` lists participant ids
-    in the order they first voted (Polis's row order, which its deterministic k-means start depends on).
+    in the order they first voted (votes.csv) or in the file's order (participants-votes.csv).
     ``group_of`` holds the groups the production Polis computed (``group-id`` in participants-votes.csv;
     absent from votes.csv).
     """

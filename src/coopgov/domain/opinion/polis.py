@@ -8,7 +8,7 @@ and how our results compare with the groups the production Polis computed.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -394,7 +394,8 @@ def opinion_map(
        (pca.clj, sparsity-aware-project-ptpt); moderated-out statements count as a 0 vote for everyone.
     4. Base clusters: k-means with k = 100 on the coordinates, started on the first distinct points.
     5. Groups: weighted k-means over base-cluster centres for k = 2..min(5, 2 + bases/12), k chosen by
-       silhouette, a new k shown only after winning 4 updates in a row (k-smoothing).
+       silhouette, a new k shown only after winning 4 updates in a row (k-smoothing); from scratch,
+       coopgov also tries seeded k-means++ restarts and keeps the lowest inertia (``group_restarts``).
     6. Representative statements, consensus and group-informed consensus (repness.clj).
 
     ``previous`` makes this an update (Polis's way): PCA, base clusters, groups and k-smoothing start
@@ -590,8 +591,3 @@ def replay_opinion_map(
         result = opinion_map(matrix, moderated_out=moderated_out, parameters=parameters, previous=state)
     assert result is not None
     return result, len(cuts)
-
-
-def without_state(result: OpinionMap) -> OpinionMap:
-    """The map with an empty update state (for storing only what is shown)."""
-    return replace(result, state=replace(result.state, group_labels={}))

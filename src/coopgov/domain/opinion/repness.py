@@ -6,7 +6,6 @@ probabilities carry a +1/+2 (Laplace) prior, significance is a one-sided z-test 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -270,8 +269,3 @@ def select_divisive(
         DivisiveStatement(int(statements[j]), int(hi[j]), int(lo[j]), float(gap[j]), float(z[j]))
         for j in order[:pick]
     )
-
-
-def is_finite(x: float) -> bool:
-    """Whether a statistic is a finite number (JSON has no infinities)."""
-    return math.isfinite(x)
