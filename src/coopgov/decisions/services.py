@@ -393,9 +393,10 @@ def ballot_cast(
     are the last line of defence. Room and postal ballots are cast by a relay or staff on the member's
     behalf (``actor`` is that person), and say so in the audit log.
     """
-    now = now or timezone.now()
     _validate_vote(item, content)
     locked_entry = ElectorateEntry.objects.select_for_update().get(pk=entry.pk)
+    # The time is read once the lock is held, so the order of cast times is the order of the casts.
+    now = now or timezone.now()
     current = Item.objects.select_related("assembly").get(pk=item.pk)
     if locked_entry.assembly_id != current.assembly_id or not locked_entry.eligible:
         raise DecisionRefused("not_in_electorate", _("You are not in the electorate of this assembly."))
