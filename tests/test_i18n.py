@@ -317,3 +317,24 @@ def test_date_fields_show_their_value_in_every_language(
         dates = re.findall(r'<input type="date"[^>]*>', html)
         assert dates, path
         assert all(re.search(r'value="\d{4}-\d{2}-\d{2}"', tag) for tag in dates), (path, dates)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_error_pages_speak_the_reader_s_language_and_keep_the_language_switch(
+    client: Any, register_world: Any, language: str
+) -> None:
+    from django.utils import translation
+
+    client.force_login(register_world["member"])
+    client.cookies["django_language"] = language
+    for path, status, title in (
+        ("/no-such-page/", 404, "Page not found"),
+        ("/register/BE/", 403, "Not allowed"),
+    ):
+        response = client.get(path)
+        html = response.content.decode()
+        with translation.override(language):
+            expected = translation.gettext(title)
+        assert response.status_code == status
+        assert expected != title and f"<h1>{expected}</h1>" in html, path
+        assert 'id="language-switch"' in html, path
