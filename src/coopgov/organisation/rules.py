@@ -56,3 +56,40 @@ rules.add_perm("organisation.grant_role", is_staff_here)
 # The organisation tree: every officer sees the units where they hold a role, and those below.
 rules.add_perm("organisation.view_units", is_staff_here | is_board_here | is_relay_here | is_moderator_here)
 rules.add_perm("audit.view_log", is_staff_here | is_board_here)
+
+
+# Assemblies (coopgov.decisions). The object is an assembly (its unit), a site (its antenna) or an item.
+@rules.predicate
+def is_in_electorate(user: Any, obj: Any = None) -> bool:
+    """The user's person is in the assembly's frozen electorate (admitted on the record date…)."""
+    person_id = getattr(user, "person_id", None)
+    assembly = getattr(obj, "assembly", obj)
+    if person_id is None or assembly is None or not hasattr(assembly, "electorate"):
+        return False
+    return bool(assembly.electorate.filter(membership__person_id=person_id, eligible=True).exists())
+
+
+@rules.predicate
+def is_member_of_cooperative(user: Any, obj: Any = None) -> bool:
+    person_id = getattr(user, "person_id", None)
+    cooperative_id = getattr(getattr(obj, "assembly", obj), "cooperative_id", None)
+    if person_id is None or cooperative_id is None:
+        return False
+    from coopgov.members.models import Membership
+
+    return Membership.objects.filter(person_id=person_id, cooperative_id=cooperative_id).exists()
+
+
+@rules.predicate
+def is_the_sites_relay(user: Any, obj: Any = None) -> bool:
+    return bool(getattr(obj, "relay_id", None) is not None and obj.relay_id == getattr(user, "pk", None))
+
+
+rules.add_perm("decisions.manage_assembly", is_staff_here)
+rules.add_perm("decisions.view_electorate", is_staff_here | is_board_here)
+rules.add_perm("decisions.enter_for_member", is_staff_here)
+rules.add_perm("decisions.record_room_votes", is_relay_here | is_the_sites_relay)
+rules.add_perm("decisions.cast_ballot", is_in_electorate)
+rules.add_perm(
+    "decisions.view_assembly", is_member_of_cooperative | is_staff_here | is_board_here | is_relay_here
+)
