@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -65,16 +66,18 @@ def _prepare(election: Election, utility: str) -> _Prepared:
     index = {p.id: k for k, p in enumerate(election.projects)}
     groups: dict[tuple[tuple[int, int], ...], int] = {}
     weights: list[int] = []
-    for ballot in election.ballots:
-        pts = ballot.points if cardinal and ballot.points is not None else (1,) * len(ballot.projects)
+    # Count identical ballots as written first (fast hashing), then normalise each distinct one.
+    written = Counter((b.projects, b.points if cardinal else None) for b in election.ballots)
+    for (chosen, given), count in written.items():
+        pts = given if given is not None else (1,) * len(chosen)
         merged: dict[int, int] = {}
-        for pid, pt in zip(ballot.projects, pts, strict=True):
+        for pid, pt in zip(chosen, pts, strict=True):
             merged[index[pid]] = merged.get(index[pid], 0) + pt
         key = tuple(sorted((p, u) for p, u in merged.items() if u > 0))
         g = groups.setdefault(key, len(groups))
         if g == len(weights):
             weights.append(0)
-        weights[g] += 1
+        weights[g] += count
     supp: list[list[int]] = [[] for _ in election.projects]
     upts: list[list[int]] = [[] for _ in election.projects]
     for key, g in groups.items():
