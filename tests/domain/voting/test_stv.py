@@ -102,7 +102,10 @@ def test_a_full_tie_is_settled_by_the_recorded_lottery() -> None:
 IRISH_2002 = {
     "00001-00000001.soi": (4, {"Trevor Sargent", "Jim Glennon", "Sean Ryan", "G.V. Wright"}),  # Dublin North
     "00001-00000002.soi": (3, {"Joe Higgins", "Brian Lenihan", "Joan Burton"}),  # Dublin West
-    "00001-00000003.soi": (5, {"Johnny Brady", "John Bruton", "Noel Dempsey", "Damien English", "Mary Wallace"}),
+    "00001-00000003.soi": (  # Meath
+        5,
+        {"Johnny Brady", "John Bruton", "Noel Dempsey", "Damien English", "Mary Wallace"},
+    ),
 }
 
 
@@ -141,7 +144,7 @@ def test_scottish_stv_counts_all_200_scottish_council_elections(shared_data: Pat
 
 
 def test_scottish_stv_elects_the_same_councillors_as_pref_voting_on_a_fixed_sample(shared_data: Path) -> None:
-XX
+    """Peer: pref_voting's stv_scottish (SSI 2007/42). Every eighth file here (25 wards); the
     benchmark script checks all 200 (identical at the time of writing)."""
     for path in _scottish_files(shared_data)[::8]:
         profile = read_scottish_csv(path)
@@ -151,7 +154,9 @@ XX
 
 
 @pytest.mark.parametrize(("name", "seats"), [("00007-00000022.soi", 2), ("00007-00000035.soi", 2)])
-def test_meek_agrees_with_pref_voting_on_small_real_ers_elections(shared_data: Path, name: str, seats: int) -> None:
+def test_meek_agrees_with_pref_voting_on_small_real_ers_elections(
+    shared_data: Path, name: str, seats: int
+) -> None:
     """Peer: pref_voting's stv_meek (Hill–Wichmann–Woodall). It needs seconds to minutes on larger
     elections, so the comparison on real data is kept to small ERS files."""
     profile = read_preflib(shared_data / "preflib" / "00007 - ers" / name)
@@ -164,7 +169,11 @@ def elections(draw: Any, max_candidates: int = 5, max_ballots: int = 14) -> tupl
     n = draw(st.integers(2, max_candidates))
     ids = [chr(ord("a") + i) for i in range(n)]
     raw = draw(
-        st.lists(st.tuples(st.permutations(ids), st.integers(1, n), st.integers(1, 6)), min_size=1, max_size=max_ballots)
+        st.lists(
+            st.tuples(st.permutations(ids), st.integers(1, n), st.integers(1, 6)),
+            min_size=1,
+            max_size=max_ballots,
+        )
     )
     ballots = [RankedBallot(tuple((c,) for c in order[:k]), float(w)) for order, k, w in raw]
     seats = draw(st.integers(1, n - 1))
@@ -201,7 +210,9 @@ def test_meek_matches_pref_voting_on_generated_elections(case: tuple[RankedProfi
 
 @settings(max_examples=80, deadline=None)
 @given(elections(), st.randoms(use_true_random=False))
-def test_stv_results_do_not_depend_on_ballot_order(case: tuple[RankedProfile, int], rnd: random.Random) -> None:
+def test_stv_results_do_not_depend_on_ballot_order(
+    case: tuple[RankedProfile, int], rnd: random.Random
+) -> None:
     """Shuffling the ballots gives the same winners, stages and lottery draws."""
     profile, seats = case
     ballots = list(profile.ballots())
@@ -213,7 +224,9 @@ def test_stv_results_do_not_depend_on_ballot_order(case: tuple[RankedProfile, in
 
 @settings(max_examples=80, deadline=None)
 @given(elections())
-def test_stv_fills_every_seat_and_one_seat_scottish_stv_is_instant_runoff(case: tuple[RankedProfile, int]) -> None:
+def test_stv_fills_every_seat_and_one_seat_scottish_stv_is_instant_runoff(
+    case: tuple[RankedProfile, int],
+) -> None:
     """Each rule elects exactly ``seats`` distinct candidates; with one seat, Scottish STV elects the
     instant-runoff winner (same exclusions, and a majority of ballots still counting reaches the quota
     or outlasts everyone)."""
