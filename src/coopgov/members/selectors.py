@@ -145,16 +145,16 @@ def register_queryset(
             if _json_contains_ok()
             else qs.filter(person__profiles__icontains=f'"{profile}"')
         )
-    if search:
-        term = search.strip()
-        query = (
+    term = search.strip()
+    if term.isdigit():
+        # A number typed in the search box is a register number: one indexed lookup, not a scan of names.
+        qs = qs.filter(number=int(term))
+    elif term:
+        qs = qs.filter(
             Q(person__last_name__istartswith=term)
             | Q(person__legal_name__istartswith=term)
             | Q(person__email__istartswith=term)
         )
-        if term.isdigit():
-            query |= Q(number=int(term))
-        qs = qs.filter(query)
     return qs.order_by("number")
 
 
