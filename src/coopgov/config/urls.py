@@ -15,6 +15,7 @@ admin.site.site_header = "coopgov"
 urlpatterns = [
     path("", include("coopgov.members.urls")),
     path("organisation/", include("coopgov.organisation.urls")),
+    path("assemblies/", include("coopgov.decisions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
