@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,14 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from coopgov.domain.formats.polis import read_comments, read_participants_votes, read_votes, read_votes_file
-from coopgov.domain.opinion import PolisParameters, VoteMatrix, add_votes, opinion_map, update_opinion_map
+from coopgov.domain.opinion import (
+    PolisParameters,
+    VoteMatrix,
+    add_votes,
+    opinion_map,
+    replay_opinion_map,
+    update_opinion_map,
+)
 
 
 def camps(
@@ -205,3 +213,33 @@ def test_parameters_can_turn_off_coopgov_restarts_for_polis_single_start():
     p, s, v = camps(60, 12, seed=1)
     result = opinion_map(VoteMatrix.from_votes(p, s, v), parameters=PolisParameters(group_restarts=0))
     assert len(result.groups) == 2
+
+
+def test_a_replay_of_the_history_ends_on_the_groups_of_the_last_votes():
+    p, s, v = camps(60, 12, seed=6, seen=1.0)
+    stamps = np.arange(len(p)) * 1000  # one vote a second, in participant order
+    result, updates = replay_opinion_map(p, s, v, stamps, interval=60_000)
+    assert updates == -(-len(p) // 60)  # one update a minute of votes
+    assert {frozenset(g.members) for g in result.groups} == {
+        frozenset(range(0, 60, 2)),
+        frozenset(range(1, 60, 2)),
+    }
+
+
+def test_replaying_canadian_electoral_reform_finds_the_groups_polis_reached_through_its_history(shared_data):
+    """Polis's groups there are a local optimum its updates led to: one start on the final votes misses
+    them (ARI −0.03), replaying the conversation day by day reaches them (measured 0.90; 0.96 hourly)."""
+    folder = shared_data / "polis" / "canadian-electoral-reform"
+    moderated = frozenset(c.id for c in read_comments(folder / "comments.csv") if c.moderated == -1)
+    polis = read_participants_votes(folder / "participants-votes.csv").group_of
+    assert polis is not None
+    with (folder / "votes.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = [[int(r[key]) for r in rows] for key in ("voter-id", "comment-id", "vote", "timestamp")]
+    replayed, _ = replay_opinion_map(*columns, interval=86_400_000, moderated_out=moderated)
+    assert agreement(replayed, polis) >= 0.85
+    matrix = VoteMatrix.from_votes(*columns[:3])
+    single = opinion_map(
+        matrix, moderated_out=moderated, parameters=PolisParameters(group_restarts=0, max_k=2)
+    )
+    assert agreement(single, polis) < 0.2
