@@ -45,17 +45,23 @@ def test_staff_admits_a_candidate_and_the_register_and_audit_log_say_so(
     assert entry.actor == world.staff
 
 
-def test_a_refused_candidate_reads_the_reason_on_their_own_page(
+def test_a_refusal_needs_a_reason_and_the_candidate_reads_it_on_their_own_page(
     live_server: Any, world: Any, new_page: Any
 ) -> None:
     staff_page = new_page()
     sign_in(staff_page, live_server.url, "staff@example.org", with_totp=True)
     staff_page.goto(f"{live_server.url}/register/BE/admissions/")
+    refused = world.candidate_to_refuse
+
+    # A refusal without its reason is not recorded, and the page says why.
+    _decide(staff_page, "Hugo Dupont", "Refuse")
+    assert "A refusal must give its reason." in staff_page.get_by_role("status").inner_text()
+    refused.refresh_from_db()
+    assert refused.status == "candidate"
 
     _decide(staff_page, "Hugo Dupont", "Refuse", REASON)
 
     assert "Hugo Dupont: decision recorded." in staff_page.get_by_role("status").inner_text()
-    refused = world.candidate_to_refuse
     refused.refresh_from_db()
     assert refused.status == "refused"
 
@@ -64,17 +70,3 @@ def test_a_refused_candidate_reads_the_reason_on_their_own_page(
     card = page.get_by_role("region", name="Smart Belgium")
     assert "Refused" in card.inner_text()
     assert REASON in card.inner_text()
-
-
-def test_a_refusal_without_reason_is_not_recorded_and_says_why(
-    live_server: Any, world: Any, new_page: Any
-) -> None:
-    page = new_page()
-    sign_in(page, live_server.url, "staff@example.org", with_totp=True)
-    page.goto(f"{live_server.url}/register/BE/admissions/")
-
-    _decide(page, "Hugo Dupont", "Refuse")
-
-    assert "A refusal must give its reason." in page.get_by_role("status").inner_text()
-    world.candidate_to_refuse.refresh_from_db()
-    assert world.candidate_to_refuse.status == "candidate"

@@ -58,11 +58,3 @@ def test_the_language_switch_keeps_the_filters_of_the_register(
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.get_by_role("heading", level=1).inner_text() == title
     assert page.get_by_label(re.compile("^Status")).input_value() == "admitted"
-
-
-def test_the_sign_in_page_speaks_the_chosen_language(live_server: Any, world: Any, new_page: Any) -> None:
-    page = new_page()
-    for language, heading in (("fr", "Connexion"), ("nl", "Aanmelden"), ("en", "Sign In")):
-        use_language(page, live_server.url, language)
-        page.goto(f"{live_server.url}/accounts/login/")
-        assert page.get_by_role("heading", level=1).inner_text() == heading
