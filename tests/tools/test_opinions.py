@@ -76,3 +76,19 @@ def test_a_bad_comments_file_names_its_line(tmp_path, capsys):
     votes = write(tmp_path, "votes.csv", "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,3,1\n")
     code, _, err = run(capsys, str(comments), str(votes))
     assert code == 2 and "line 4" in err and "moderated" in err
+
+
+def test_replay_rebuilds_the_map_from_the_history_of_votes(shared_data, capsys):
+    folder = shared_data / "polis" / "scoop-hivemind.freshwater"
+    comments, votes = str(folder / "comments.csv"), str(folder / "votes.csv")
+    code, out, err = run(capsys, "--replay-hours", "24", comments, votes)
+    assert code == 0 and err == ""
+    assert out["participants"] == 117 and len(out["groups"]) >= 2
+
+
+def test_replay_needs_the_timestamps_of_votes_csv(shared_data, capsys):
+    folder = shared_data / "polis" / "scoop-hivemind.freshwater"
+    code, out, err = run(
+        capsys, "--replay-hours", "24", str(folder / "comments.csv"), str(folder / "participants-votes.csv")
+    )
+    assert code == 2 and out is None and "votes.csv" in err and err.count("\n") == 1

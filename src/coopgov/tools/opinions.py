@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coopgov.domain.formats.polis import PolisFormatError, read_comments, read_votes_file
-from coopgov.domain.opinion import OpinionMap, PolisParameters, VoteMatrix, opinion_map
+from coopgov.domain.formats.polis import PolisFormatError, read_comments, read_vote_history, read_votes_file
+from coopgov.domain.opinion import OpinionMap, PolisParameters, VoteMatrix, opinion_map, replay_opinion_map
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +25,13 @@ def _parser() -> argparse.ArgumentParser:
         "--min-votes", type=int, default=7, help="votes a participant needs to be placed in a group"
     )
     parser.add_argument("--max-groups", type=int, default=5, help="largest number of groups (2..5 in Polis)")
+    parser.add_argument(
+        "--replay-hours",
+        type=float,
+        default=None,
+        help="rebuild the map update after update, as Polis did, one update per this many hours of "
+        "votes (needs votes.csv, whose timestamps give the history)",
+    )
     return parser
 
 
@@ -153,10 +160,30 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    matrix = VoteMatrix.from_votes(votes.participants, votes.statements, votes.votes)
     moderated_out = frozenset(c.id for c in comments if c.moderated == -1)
     parameters = PolisParameters(min_votes=args.min_votes, max_k=args.max_groups)
-    result = opinion_map(matrix, moderated_out=moderated_out, parameters=parameters)
+    if args.replay_hours is not None:
+        if votes.timestamps is None or args.replay_hours <= 0:
+            print(
+                "coopgov opinions: --replay-hours needs a positive number of hours and a votes.csv "
+                f"(with timestamps), not {args.votes}",
+                file=sys.stderr,
+            )
+            return 2
+        history = read_vote_history(Path(args.votes))
+        assert history.timestamps is not None
+        result, _ = replay_opinion_map(
+            history.participants,
+            history.statements,
+            history.votes,
+            history.timestamps,
+            interval=args.replay_hours * 3_600_000,
+            moderated_out=moderated_out,
+            parameters=parameters,
+        )
+    else:
+        matrix = VoteMatrix.from_votes(votes.participants, votes.statements, votes.votes)
+        result = opinion_map(matrix, moderated_out=moderated_out, parameters=parameters)
     json.dump(to_json(result, {c.id: c.text for c in comments}), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0

@@ -11,6 +11,7 @@ from coopgov.domain.formats.polis import (
     PolisFormatError,
     read_comments,
     read_participants_votes,
+    read_vote_history,
     read_votes,
     read_votes_file,
 )
@@ -109,3 +110,9 @@ def test_the_real_exports_agree_with_each_other(shared_data):
     assert triples(a) == triples(b)
     assert len(b.group_of or {}) == 117
     assert np.isin(a.votes, (-1, 0, 1)).all()
+
+
+def test_the_history_keeps_every_vote_in_time_order_with_its_timestamp(tmp_path):
+    history = read_vote_history(write(tmp_path, "votes.csv", VOTES))
+    assert history.timestamps is not None and history.timestamps.tolist() == [10, 20, 30, 40]
+    assert history.votes.tolist() == [-1, 0, 1, 1]  # participant 7's pass on 0 is later changed to agree

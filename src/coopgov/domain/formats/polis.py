@@ -21,6 +21,7 @@ __all__ = [
     "PolisVotes",
     "read_comments",
     "read_participants_votes",
+    "read_vote_history",
     "read_votes",
     "read_votes_file",
 ]
@@ -56,7 +57,7 @@ class PolisVotes:
     ``participants``, ``statements`` and ``votes`` are parallel arrays. ``order`` lists participant ids
     in the order they first voted (votes.csv) or in the file's order (participants-votes.csv).
     ``group_of`` holds the groups the production Polis computed (``group-id`` in participants-votes.csv;
-    absent from votes.csv).
+    absent from votes.csv). ``timestamps`` (milliseconds) come with votes.csv only.
     """
 
     participants: IntArray
@@ -64,6 +65,7 @@ class PolisVotes:
     votes: npt.NDArray[np.int8]
     order: IntArray
     group_of: dict[int, int] | None = None
+    timestamps: IntArray | None = None
 
 
 def _header(path: Path, header: list[str] | None, required: tuple[str, ...]) -> dict[str, int]:
@@ -121,13 +123,8 @@ def read_comments(path: str | Path) -> tuple[PolisComment, ...]:
     return tuple(sorted(comments, key=lambda c: c.id))
 
 
-def read_votes(path: str | Path) -> PolisVotes:
-    """Read a Polis ``votes.csv`` (timestamp, comment-id, voter-id, vote), keeping each voter's latest vote.
-
-    Rows are taken in timestamp order (ties keep file order); a later vote on the same statement replaces
-    the earlier one, as in Polis's rating matrix.
-    """
-    path = Path(path)
+def _vote_rows(path: Path) -> tuple[IntArray, IntArray, IntArray, npt.NDArray[np.int8]]:
+    """(timestamps, participants, statements, votes) of every row of a votes.csv, in time order."""
     stamps: list[int] = []
     tids: list[int] = []
     pids: list[int] = []
@@ -161,14 +158,35 @@ def read_votes(path: str | Path) -> PolisVotes:
     if (p < 0).any() or (c < 0).any():
         raise PolisFormatError(path, 2, "voter-id", "identifiers must not be negative")
     chron = np.argsort(t, kind="stable")
-    p, c, v = p[chron], c[chron], v[chron]
+    return t[chron], p[chron], c[chron], v[chron]
+
+
+def read_votes(path: str | Path) -> PolisVotes:
+    """Read a Polis ``votes.csv`` (timestamp, comment-id, voter-id, vote), keeping each voter's latest vote.
+
+    Rows are taken in timestamp order (ties keep file order); a later vote on the same statement replaces
+    the earlier one, as in Polis's rating matrix.
+    """
+    t, p, c, v = _vote_rows(Path(path))
     # Keep the last vote of each (participant, statement): scan from the end for first occurrences.
     key = p * (int(c.max(initial=0)) + 1) + c
     _, last_from_end = np.unique(key[::-1], return_index=True)
     keep = np.sort(len(key) - 1 - last_from_end)
     _, first = np.unique(p, return_index=True)
     order = p[np.sort(first)]
-    return PolisVotes(participants=p[keep], statements=c[keep], votes=v[keep], order=order)
+    return PolisVotes(
+        participants=p[keep], statements=c[keep], votes=v[keep], order=order, timestamps=t[keep]
+    )
+
+
+def read_vote_history(path: str | Path) -> PolisVotes:
+    """Every row of a Polis ``votes.csv`` in time order, changed votes included, with their timestamps.
+
+    For replaying a conversation update after update (``coopgov.domain.opinion.replay_opinion_map``).
+    """
+    t, p, c, v = _vote_rows(Path(path))
+    _, first = np.unique(p, return_index=True)
+    return PolisVotes(participants=p, statements=c, votes=v, order=p[np.sort(first)], timestamps=t)
 
 
 def read_participants_votes(path: str | Path) -> PolisVotes:
