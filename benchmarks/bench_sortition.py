@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -106,6 +107,10 @@ def compare(
     peer_walls, peer_cpus, peer_min = timed(
         lambda: peer_maximin(people_csv, features_csv, k, id_column), runs
     )
+    # LEXIMIN is unique: the pool and quotas in reverse order must give the same probabilities (the column
+    # generation then finds other panels, in another order).
+    reverse = select_panel(pool[::-1], quotas[::-1], k, seed=1)
+    order_deviation = max(abs(draw.probabilities[i] - reverse.probabilities[i]) for i in draw.probabilities)
     print(
         json.dumps(
             {
@@ -121,6 +126,7 @@ def compare(
                 "min_probability": draw.min_probability,
                 "peer_min_probability": peer_min,
                 "same_outcome": abs(draw.min_probability - peer_min) <= 1e-4,
+                "max_deviation_with_reversed_input": order_deviation,
                 "leximin_levels": draw.explanation["leximin_levels"],
                 "member_types": draw.explanation["member_types"],
             }
@@ -157,7 +163,25 @@ def flanigan(runs: int) -> None:
     )
 
 
+def _silence_highs_banner() -> None:
+    """HiGHS prints a banner on file descriptor 1 the first time a model is made: keep stdout JSON only."""
+    import os
+
+    import highspy
+
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def main() -> None:
+    _silence_highs_banner()
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=["large", "fixture", "flanigan"])
