@@ -333,22 +333,36 @@ def _best_of_restarts(
         picks[:, j] = np.minimum((cdf < u).sum(axis=1), n - 1)
         d2 = np.minimum(d2, ((points[None, :, :] - points[picks[:, j]][:, None, :]) ** 2).sum(axis=2))
     cent = points[picks]  # r × k × 2
-    onehot = np.zeros((r, n, k))
+    p2 = (points**2).sum(axis=1)
+    offset = (np.arange(r) * k)[:, None]
+    tiled_w = np.tile(weights, r)
+    tiled_x = np.tile(weights * points[:, 0], r)
+    tiled_y = np.tile(weights * points[:, 1], r)
     previous = np.full((r, n), -1)
     for _ in range(300):
-        dist = ((points[None, :, None, :] - cent[:, None, :, :]) ** 2).sum(axis=3)  # r × n × k
+        # Squared distances r × n × k as |p|² − 2p·c + |c|², without a 4-D temporary.
+        dist = (
+            p2[None, :, None]
+            - 2.0 * np.matmul(points[None, :, :], cent.transpose(0, 2, 1))
+            + (cent**2).sum(axis=2)[:, None, :]
+        )
         lab = dist.argmin(axis=2)
         if np.array_equal(lab, previous):
             break  # no point changed cluster in any restart: every restart has converged
         previous = lab
-        onehot[:] = 0.0
-        np.put_along_axis(onehot, lab[:, :, None], 1.0, axis=2)
-        mass = np.einsum("rnk,n->rk", onehot, weights)
-        sums = np.einsum("rnk,n,nd->rkd", onehot, weights, points)
+        flat = (lab + offset).ravel()
+        mass = np.bincount(flat, weights=tiled_w, minlength=r * k).reshape(r, k)
+        sums = np.stack(
+            [
+                np.bincount(flat, weights=tiled_x, minlength=r * k).reshape(r, k),
+                np.bincount(flat, weights=tiled_y, minlength=r * k).reshape(r, k),
+            ],
+            axis=2,
+        )
         cent = np.where(mass[:, :, None] > 0, sums / np.where(mass > 0, mass, 1.0)[:, :, None], cent)
     full = (mass > 0).all(axis=1)
-    inertia = np.einsum("rnk,n->r", onehot * dist, weights)
-    inertia = np.where(full, inertia, np.inf)
+    nearest = np.maximum(np.take_along_axis(dist, lab[:, :, None], axis=2)[:, :, 0], 0.0)
+    inertia = np.where(full, (nearest * weights[None, :]).sum(axis=1), np.inf)
     pick = int(np.argmin(inertia))
     if len(centres) == k and inertia[pick] < best - 1e-9:
         return lab[pick].astype(np.int64), np.arange(k, dtype=np.int64)
