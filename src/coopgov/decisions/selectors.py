@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from coopgov.decisions.models import Assembly, ElectorateEntry, Item, Participation, Proxy
+from coopgov.decisions.models import Assembly, ElectorateEntry, Item, Participation, Proxy, Result
 
 
 def assemblies() -> QuerySet[Assembly]:
@@ -94,3 +94,19 @@ def electorate_counts(assembly: Assembly) -> dict[str, int]:
         .order_by("college")
     )
     return {r["college"]: r["n"] for r in rows}
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """The stored `coopgov tally` output, with the item, quorum, participation and the inputs' digest."""
+    return {
+        "item": result.item_id,
+        **result.result,
+        # The `coopgov tally --method` name that recounts the exported file ("method" is the rule's own name).
+        "tally_method": result.method,
+        "quorum_reached": result.quorum_reached,
+        "participation": result.participation,
+        "inputs_digest": result.inputs_digest,
+        "code_version": result.code_version,
+        "computed_at": result.computed_at.isoformat(),
+        "published_at": result.published_at.isoformat() if result.published_at else None,
+    }

@@ -8,22 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coopgov.decisions.models import Result
-
-
-def result_json(result: Result) -> dict[str, Any]:
-    """The stored `coopgov tally` output, with the item, quorum, participation and the inputs' digest."""
-    return {
-        "item": result.item_id,
-        **result.result,
-        # The `coopgov tally --method` name that recounts the exported file ("method" is the rule's own name).
-        "tally_method": result.method,
-        "quorum_reached": result.quorum_reached,
-        "participation": result.participation,
-        "inputs_digest": result.inputs_digest,
-        "code_version": result.code_version,
-        "computed_at": result.computed_at.isoformat(),
-        "published_at": result.published_at.isoformat() if result.published_at else None,
-    }
+from coopgov.decisions.selectors import result_json
 
 
 class Command(BaseCommand):

@@ -1,0 +1,211 @@
+"""API of assemblies: list them and their items, cast and change a ballot, give and revoke a proxy, read
+results. Each endpoint authorises with a django-rules permission, then calls one selector or service."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema
+from ninja.errors import HttpError
+
+from coopgov.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from coopgov.decisions import selectors, services
+from coopgov.decisions.labels import reason_text
+from coopgov.decisions.models import Assembly, ElectorateEntry, Item, Proxy
+from coopgov.decisions.services import DecisionRefused
+
+router = Router(tags=["assemblies"])
+
+Id = Annotated[int, Path(ge=1, le=2_147_483_647, description="An identifier (see GET /assemblies)")]
+
+
+class ItemOut(Schema):
+    id: int
+    title: str
+    kind: str
+    method: str
+    seats: int | None = None
+    secret: bool
+    status: str
+
+
+class AssemblyOut(Schema):
+    id: int
+    cooperative: str
+    unit: str
+    kind: str
+    title: str
+    first_convocation_at: str
+    second_convocation_at: str | None
+    voting_opens_at: str | None
+    voting_closes_at: str | None
+    record_date: str
+    status: str
+    items: list[ItemOut]
+
+
+class ElectorateOut(Schema):
+    in_electorate: bool
+    reasons: list[str]
+
+
+class AssemblyDetail(AssemblyOut):
+    me: ElectorateOut
+
+
+class BallotIn(Schema):
+    vote: Any = None
+
+
+class ReceiptOut(Schema):
+    receipt: str
+
+
+class ProxyIn(Schema):
+    holder_number: int = Field(ge=1, le=2_147_483_647)
+
+
+class ProxyOut(Schema):
+    id: int
+    holder_number: int
+    given_at: str
+    revoked_at: str | None
+
+
+def _refused(refused: DecisionRefused) -> HttpError:
+    error = HttpError(422, refused.message)
+    error.errors = [{"code": refused.code, "text": refused.message, "field": None}]  # type: ignore[attr-defined]
+    return error
+
+
+def _assembly(request: HttpRequest, pk: int, perm: str = "decisions.view_assembly") -> Assembly:
+    assembly = selectors.assemblies().filter(pk=pk).first()
+    if assembly is None:
+        raise HttpError(404, _("No assembly %(id)s.") % {"id": pk})
+    if not request.user.has_perm(perm, assembly):
+        raise HttpError(403, _("You may not do this in this assembly."))
+    return assembly
+
+
+def _my_entry(request: HttpRequest, assembly: Assembly) -> ElectorateEntry:
+    entry = selectors.entry_of(assembly, getattr(request.user, "person", None))
+    if entry is None:
+        raise HttpError(403, _("You are not in the electorate of this assembly."))
+    return entry
+
+
+@router.get("/assemblies", response={200: list[AssemblyOut], 401: ErrorOut}, summary="Assemblies you may see")
+def list_assemblies(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        selectors.assembly_summary(a)
+        for a in selectors.assemblies()
+        if request.user.has_perm("decisions.view_assembly", a)
+    ]
+
+
+@router.get(
+    "/assemblies/{assembly_id}",
+    response={200: AssemblyDetail, **READ_ERRORS},
+    summary="One assembly, its items, and whether you are in its electorate and why",
+)
+def get_assembly(request: HttpRequest, assembly_id: Id) -> dict[str, Any]:
+    assembly = _assembly(request, assembly_id)
+    entry = selectors.entry_of(assembly, getattr(request.user, "person", None))
+    reasons = (
+        [reason_text(r["code"], r) for r in entry.reasons] if entry else [reason_text("not_in_register")]
+    )
+    return {
+        **selectors.assembly_summary(assembly),
+        "me": {"in_electorate": bool(entry and entry.eligible), "reasons": reasons},
+    }
+
+
+@router.post(
+    "/assemblies/{assembly_id}/items/{item_id}/ballot",
+    response={200: ReceiptOut, **WRITE_ERRORS},
+    summary="Cast or change your ballot (the last one counts); the vote as in the JSON ballot format",
+)
+def cast_ballot(request: HttpRequest, assembly_id: Id, item_id: Id, payload: BallotIn) -> dict[str, str]:
+    assembly = _assembly(request, assembly_id, "decisions.cast_ballot")
+    item = Item.objects.filter(pk=item_id, assembly=assembly).first()
+    if item is None:
+        raise HttpError(404, _("No item %(id)s in this assembly.") % {"id": item_id})
+    try:
+        receipt = services.ballot_cast(
+            item=item, entry=_my_entry(request, assembly), content=payload.vote, actor=request.user
+        )
+    except DecisionRefused as refused:
+        raise _refused(refused) from None
+    return {"receipt": receipt}
+
+
+def _proxy_out(proxy: Proxy) -> dict[str, Any]:
+    return {
+        "id": proxy.pk,
+        "holder_number": proxy.holder.membership.number,
+        "given_at": proxy.given_at.isoformat(),
+        "revoked_at": proxy.revoked_at.isoformat() if proxy.revoked_at else None,
+    }
+
+
+@router.post(
+    "/assemblies/{assembly_id}/proxy",
+    response={200: ProxyOut, **WRITE_ERRORS},
+    summary="Give your proxy to another member of the electorate, by register number",
+)
+def give_proxy(request: HttpRequest, assembly_id: Id, payload: ProxyIn) -> dict[str, Any]:
+    assembly = _assembly(request, assembly_id, "decisions.cast_ballot")
+    giver = _my_entry(request, assembly)
+    holder = ElectorateEntry.objects.filter(
+        assembly=assembly, membership__number=payload.holder_number
+    ).first()
+    if holder is None:
+        raise HttpError(
+            422,
+            _("No member with register number %(number)s is in this assembly's electorate.")
+            % {"number": payload.holder_number},
+        )
+    try:
+        proxy = services.proxy_give(assembly=assembly, giver=giver, holder=holder, actor=request.user)
+    except DecisionRefused as refused:
+        raise _refused(refused) from None
+    return _proxy_out(proxy)
+
+
+@router.post(
+    "/assemblies/{assembly_id}/proxy/{proxy_id}/revoke",
+    response={200: ProxyOut, **WRITE_ERRORS},
+    summary="Revoke the proxy you gave (until the assembly closes)",
+)
+def revoke_proxy(request: HttpRequest, assembly_id: Id, proxy_id: Id) -> dict[str, Any]:
+    assembly = _assembly(request, assembly_id, "decisions.cast_ballot")
+    proxy = (
+        Proxy.objects.select_related("holder__membership")
+        .filter(pk=proxy_id, assembly=assembly, giver=_my_entry(request, assembly))
+        .first()
+    )
+    if proxy is None:
+        raise HttpError(404, _("You gave no proxy %(id)s in this assembly.") % {"id": proxy_id})
+    try:
+        proxy = services.proxy_revoke(proxy=proxy, actor=request.user)
+    except DecisionRefused as refused:
+        raise _refused(refused) from None
+    return _proxy_out(proxy)
+
+
+@router.get(
+    "/assemblies/{assembly_id}/items/{item_id}/result",
+    response={200: dict[str, Any], **READ_ERRORS},
+    summary="The published result: winners or adopted, quorum_reached, explanation, seed, inputs digest",
+)
+def get_result(request: HttpRequest, assembly_id: Id, item_id: Id) -> dict[str, Any]:
+    assembly = _assembly(request, assembly_id)
+    item = Item.objects.select_related("result").filter(pk=item_id, assembly=assembly).first()
+    stored = getattr(item, "result", None) if item is not None else None
+    if stored is None or (
+        stored.published_at is None and not request.user.has_perm("decisions.manage_assembly", assembly)
+    ):
+        raise HttpError(404, _("No published result for item %(id)s.") % {"id": item_id})
+    return selectors.result_json(stored)
