@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from coopgov.api.audit import router as audit_router
 from coopgov.api.auth import api_auth
 from coopgov.api.errors import install_error_handlers
+from coopgov.decisions.api import router as decisions_router
 from coopgov.members.api import router as members_router
 from coopgov.organisation.api import router as organisation_router
 
@@ -25,3 +26,4 @@ install_error_handlers(api)
 api.add_router("/", members_router)
 api.add_router("/", organisation_router)
 api.add_router("/", audit_router)
+api.add_router("/", decisions_router)
