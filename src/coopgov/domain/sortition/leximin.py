@@ -30,6 +30,7 @@ import highspy
 import numpy as np
 
 from coopgov.domain.sortition.instance import FloatArray, IntArray, PanelFinder, TypedInstance
+from coopgov.domain.sortition.model import SortitionError
 
 # Column generation stops when no panel beats the current dual bound by more than this.
 GAP = 1e-5
@@ -115,7 +116,10 @@ class _LevelLP:
     def _solution(self, h: highspy.Highs) -> tuple[FloatArray, float, float]:
         status = h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"LEXIMIN level LP ended with status {h.modelStatusToString(status)}")
+            raise SortitionError(
+                f"the LP solver (HiGHS) stopped with status {h.modelStatusToString(status)} while computing "
+                "LEXIMIN; please report this pool and these quotas"
+            )
         duals = np.abs(np.array(h.getSolution().row_dual))
         objective = float(h.getInfo().objective_function_value)
         return duals[: self.n_types], float(duals[self.n_types]), objective
@@ -217,7 +221,8 @@ def _add_improving_panel(
 ) -> bool:
     """Pricing: add the heaviest panel under dual weights ``y`` if it beats ŷ by more than the gap."""
     found = finder.best(y / sizes)
-    assert found is not None  # the quotas were checked feasible
+    if found is None:  # cannot happen once check_quotas has passed, short of a solver failure
+        raise SortitionError("the MILP solver (HiGHS) found no panel although the quotas are feasible")
     counts, value = found
     key = counts.tobytes()
     # A panel already in the LP can only "improve" by solver round-off: the level is done.
