@@ -51,7 +51,7 @@ def _check(pool: list[Person], quotas: list[Quota], k: int, selected: tuple[str,
     assert len(homes) == len(set(homes))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.integers(0, 2**32))
 def test_a_leximin_panel_always_meets_the_quotas_and_the_probabilities_sum_to_k(
     instance: tuple[list[Person], list[Quota], int], seed: int
@@ -65,7 +65,7 @@ def test_a_leximin_panel_always_meets_the_quotas_and_the_probabilities_sum_to_k(
     assert all(-1e-9 <= p <= 1 + 1e-9 for p in draw.probabilities.values())
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.integers(0, 2**32))
 def test_a_legacy_panel_always_meets_the_quotas(
     instance: tuple[list[Person], list[Quota], int], seed: int
@@ -82,7 +82,7 @@ def test_a_legacy_panel_always_meets_the_quotas(
     _check(pool, quotas, k, draw.selected)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(instances(), st.integers(0, 2**32))
 def test_leximin_does_not_depend_on_the_order_of_the_pool(
     instance: tuple[list[Person], list[Quota], int], seed: int
