@@ -31,8 +31,11 @@ def test_reading_the_debian_2002_file_gives_its_candidates_and_voters(shared_dat
 
 
 def test_every_real_preflib_file_reads_and_matches_its_header_counts(shared_data: Path) -> None:
+    # The Irish .toc files repeat their .soi with the unranked tied last (1 MB each; read in the STV tests).
     files = sorted(
-        p for p in (shared_data / "preflib").glob("*/*") if p.suffix in {".soc", ".soi", ".toc", ".toi"}
+        p
+        for p in (shared_data / "preflib").glob("*/*")
+        if p.suffix in {".soc", ".soi", ".toi"} or (p.suffix == ".toc" and not p.name.startswith("00001"))
     )
     assert len(files) > 100
     for path in files:

@@ -194,6 +194,7 @@ def test_schulze_unbeaten_candidates_match_pref_voting_beat_path(profile: Ranked
     assert set(schulze(profile, strength="margin").explanation["unbeaten"]) == set(beat_path(_peer(profile)))
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @settings(max_examples=60, deadline=None)
 @given(strict_profiles(max_candidates=5, max_voters=12))
 def test_schulze_winning_votes_matches_whalrus(profile: RankedProfile) -> None:

@@ -34,16 +34,6 @@ def test_the_documented_example_reads_with_seats_names_parties_and_ward(tmp_path
     assert {b.tiers: b.weight for b in profile.ballots()}[(("1",), ("3",), ("2",))] == 88
 
 
-def test_all_200_real_scottish_files_read(shared_data: Path) -> None:
-    files = sorted((shared_data / "scot-elex").glob("*/*.csv"))
-    assert len(files) == 200
-    for path in files:
-        profile = read_scottish_csv(path)
-        assert profile.seats is not None and 1 <= profile.seats < profile.n_candidates
-        assert profile.is_strict()
-        assert f"{profile.n_candidates}_cands" == path.parent.name
-
-
 def test_aberdeen_2017_ward_12_has_its_candidates_names(shared_data: Path) -> None:
     profile = read_scottish_csv(shared_data / "scot-elex" / "10_cands" / "aberdeen_2017_ward12.csv")
     assert profile.seats == 4

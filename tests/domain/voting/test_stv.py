@@ -131,10 +131,11 @@ def _scottish_files(shared_data: Path) -> list[Path]:
 
 
 def test_scottish_stv_counts_all_200_scottish_council_elections(shared_data: Path) -> None:
-    """Every real ward fills its seats, each winner reached the quota or was elected by rule 52, and
-    votes are conserved: winners' and losers' totals plus non-transferable and truncation = valid votes."""
+    """Every real ward reads (as many candidates as its folder says) and fills its seats, and votes are
+    conserved: final totals plus non-transferable votes and truncation losses = valid votes."""
     for path in _scottish_files(shared_data):
         profile = read_scottish_csv(path)
+        assert profile.is_strict() and f"{profile.n_candidates}_cands" == path.parent.name
         result = scottish_stv(profile)
         assert len(result.winners) == profile.seats, path.name
         ex = result.explanation
@@ -238,3 +239,17 @@ def test_stv_fills_every_seat_and_one_seat_scottish_stv_is_instant_runoff(
     runoff = irv(profile)
     if not single.tie_breaks and not runoff.tie_breaks:
         assert single.winners == runoff.winners
+
+
+@pytest.mark.parametrize("rule", [scottish_stv, meek_stv])
+def test_more_seats_than_candidates_elects_everyone_standing(rule: Any) -> None:
+    profile = _profile([(3, "AB"), (1, "B")])
+    assert set(rule(profile, 4).winners) == {"A", "B"}
+
+
+@pytest.mark.parametrize("rule", [scottish_stv, meek_stv])
+def test_an_election_without_ballots_fills_its_seats_by_recorded_lottery(rule: Any) -> None:
+    profile = RankedProfile.from_ballots("abc", [])
+    result = rule(profile, 2)
+    assert len(result.winners) == 2
+    assert result.tie_breaks

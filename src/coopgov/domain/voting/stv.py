@@ -368,7 +368,9 @@ def meek_stv(
             "excess": num(excess),
         }
         stages.append(entry)
-        hopeful = np.flatnonzero(status == _CONTINUING).tolist()
+        hopeful = [int(c) for c in np.flatnonzero(status == _CONTINUING)]
+        if not hopeful:
+            break  # fewer candidates than seats: everyone standing is elected
         # Elect at or above quota, allowing the iteration's own tolerance.
         reached = [c for c in hopeful if votes[c] >= quota - tolerance * max(quota, 1.0)]
         vacancies = n_seats - len(elected)
