@@ -1,0 +1,175 @@
+"""Assembly results benchmark: close and count 10 items voted by 30,000 members (goal: counting ≤ 5 s).
+
+Goal (issue "general assemblies, board elections and ballots"): results of 30,000 voters × 10 items in
+≤ 5 s. The electorate is frozen through the real service (``assembly_convene``); ballots and participations
+are bulk-inserted as the casting service would leave them (secret, one per member per item), then each
+item is closed (proxies applied, seals erased) and counted through ``result_compute``, which writes the
+anonymised ballot file and counts it with the `coopgov tally` code path.
+
+    .venv/bin/python benchmarks/bench_results.py [--voters 30000] [--database-url postgres://…/db]
+
+Without --database-url it runs on a temporary SQLite file. Figures are JSON lines on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_COUNT_S = 5.0
+
+
+def emit(**fields: Any) -> None:
+    fields["load_avg_1m"] = round(os.getloadavg()[0], 2)
+    print(json.dumps(fields, ensure_ascii=False), flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", type=int, default=30_000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="coopgov-bench-results-")
+    os.environ["COOPGOV_VAR_DIR"] = folder
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["COOPGOV_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopgov.config.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from coopgov.decisions import services
+    from coopgov.decisions.models import Assembly, Ballot, ElectorateEntry, Item, Option, Participation
+    from coopgov.members.demo import setup_organisation
+    from coopgov.members.models import Category, Membership, Person
+
+    call_command("migrate", verbosity=0, interactive=False)
+    units = setup_organisation()
+    be = units["BE"]
+    rng = random.Random(2026)
+    today = timezone.localdate()
+    category = Category.objects.get(cooperative=be, code="A")
+    people = Person.objects.bulk_create(
+        [Person(kind="natural", first_name="M", last_name=f"Member {i}") for i in range(args.voters)],
+        batch_size=5000,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                cooperative=be,
+                person=p,
+                number=i + 1,
+                category=category,
+                status="admitted",
+                applied_on=today - timedelta(days=400),
+                admitted_on=today - timedelta(days=390),
+            )
+            for i, p in enumerate(people)
+        ],
+        batch_size=5000,
+    )
+    a = Assembly.objects.create(
+        unit=be,
+        cooperative=be,
+        kind="ordinary",
+        title="Benchmark AG",
+        first_convocation_at=timezone.now() + timedelta(days=20),
+        record_date=today - timedelta(days=1),
+        preset="be-sc-ordinary",
+    )
+    candidates = ["a", "b", "c", "d", "e"]
+    specs = [("motion", None)] * 6 + [
+        ("stv-scottish", 3),
+        ("stv-scottish", 2),
+        ("approval", 2),
+        ("plurality", 1),
+    ]
+    items = []
+    for order, (method, seats) in enumerate(specs, start=1):
+        item = Item.objects.create(
+            assembly=a,
+            order=order,
+            kind="motion" if method == "motion" else "election",
+            title=f"Item {order}",
+            method=method,
+            seats=seats,
+        )
+        if method != "motion":
+            Option.objects.bulk_create(
+                [Option(item=item, key=k, label=k.upper(), order=i) for i, k in enumerate(candidates)]
+            )
+        items.append(item)
+    started = time.perf_counter()
+    services.assembly_convene(assembly=a, actor="bench")
+    emit(
+        step="convene (freeze electorate)",
+        voters=args.voters,
+        seconds=round(time.perf_counter() - started, 3),
+        backend=connection.vendor,
+    )
+    Item.objects.filter(assembly=a).update(status="open")
+    entries = list(ElectorateEntry.objects.filter(assembly=a, eligible=True).values_list("pk", "college"))
+    now = timezone.now()
+    for item in items:
+        ballots, participations = [], []
+        for pk, college in entries:
+            if item.method == "motion":
+                content: Any = rng.choices(["yes", "no", "abstain"], weights=[60, 30, 10])[0]
+            elif item.method == "approval":
+                content = rng.sample(candidates, k=rng.randint(1, 3))
+            elif item.method == "plurality":
+                content = rng.choice(candidates)
+            else:
+                content = rng.sample(candidates, k=rng.randint(1, 5))
+            ballots.append(
+                Ballot(item=item, receipt=services.new_receipt(), content=content, college=college)
+            )
+            participations.append(Participation(item=item, entry_id=pk, channel="online", cast_at=now))
+        Ballot.objects.bulk_create(ballots, batch_size=5000)
+        Participation.objects.bulk_create(participations, batch_size=5000)
+    started = time.perf_counter()
+    for item in items:
+        services.item_close(item=item, actor="bench")
+    emit(step="close 10 items (proxies, seals erased)", seconds=round(time.perf_counter() - started, 3))
+    per_item = []
+    started = time.perf_counter()
+    for item in items:
+        t0 = time.perf_counter()
+        result = services.result_compute(item=item, actor="bench", seed="1")
+        per_item.append(
+            {
+                "method": item.method,
+                "seconds": round(time.perf_counter() - t0, 3),
+                "winners": result.result["winners"],
+                "adopted": result.result.get("adopted"),
+            }
+        )
+    total = time.perf_counter() - started
+    emit(
+        step="count 10 items",
+        voters=args.voters,
+        items=len(items),
+        seconds=round(total, 3),
+        goal_s=GOAL_COUNT_S,
+        met=total <= GOAL_COUNT_S,
+        per_item=per_item,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
