@@ -22,8 +22,8 @@ from coopgov.domain.voting.ranked_ballots import UNRANKED, Candidate, RankedProf
 _KINDS = ("soc", "soi", "toc", "toi")
 _FAST_BYTES = np.zeros(256, dtype=bool)
 _FAST_BYTES[list(b"0123456789,: \t\r\n")] = True
-_BLANK = np.zeros(256, dtype=bool)
-_BLANK[list(b" \t\r")] = True
+_LINE_END = np.zeros(256, dtype=bool)
+_LINE_END[list(b"\r\n")] = True
 _DIGIT = np.zeros(256, dtype=bool)
 _DIGIT[list(b"0123456789")] = True
 _NAME_RE = re.compile(r"ALTERNATIVE NAME (\d+)\s*:\s?(.*)$")
@@ -138,69 +138,57 @@ def _parse_fast(
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.int64]] | None:
     """Vectorised parse of strict order lines (no braces); ``None`` sends the caller to the slow path.
 
-    Any irregularity (a stray character, a missing colon, a doubled comma, an unknown or repeated
-    candidate) returns ``None``: the slow path then finds the first bad line and names it.
+    Accepts exactly ``count: a,b,c`` lines (one optional space after the colon, ``\n`` or ``\r\n``
+    line ends). Anything else — other blanks, an empty line, a doubled comma, an unknown or repeated
+    candidate — returns ``None``: the slow path then reads the file and names the first bad line.
     """
     b = np.frombuffer(data, dtype=np.uint8)
     if b.size == 0 or not _FAST_BYTES[b].all():
         return None
-    blank = _BLANK[b]
-    if blank.any():
-        # Blanks carry no meaning, except between two digits ("1 2" is not 12): the slow path says so.
-        solid = np.flatnonzero(~blank)
-        digit_at = _DIGIT[b[solid]]
-        if np.any((np.diff(solid) > 1) & digit_at[:-1] & digit_at[1:]):
-            return None
-        b = b[solid]
-    if b.size == 0:
-        return None
-    if b[-1] != 10:
-        b = np.concatenate([b, np.array([10], dtype=np.uint8)])
     is_digit = _DIGIT[b]
-    # After the blanks are gone a valid line reads digits(:|,)digits…: every separator sits between digits.
-    seps = np.flatnonzero((b == 44) | (b == 58))
-    if seps.size == 0 or seps[0] == 0 or not (is_digit[seps - 1].all() and is_digit[seps + 1].all()):
-        return None
-    newlines = np.flatnonzero(b == 10)
-    line_start = np.concatenate([[0], newlines[:-1] + 1])
-    used = line_start < newlines
-    if not (is_digit[line_start[used]].all() and is_digit[newlines[used] - 1].all()):
-        return None
-    line_of = np.cumsum(b == 10, dtype=np.int32)  # line index of every byte
-    sep_line = line_of[seps]
-    first_sep = np.concatenate([[True], sep_line[1:] != sep_line[:-1]])
-    # Each used line holds exactly one colon, and it is the line's first separator (after the count).
-    if (
-        int(np.count_nonzero(first_sep)) != int(np.count_nonzero(used))
-        or not np.all(b[seps[first_sep]] == 58)
-        or int(np.count_nonzero(b[seps] == 58)) != int(np.count_nonzero(used))
-    ):
-        return None
     edge = np.diff(is_digit.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edge == 1)
-    lengths = np.flatnonzero(edge == -1) - starts
+    ends = np.flatnonzero(edge == -1)  # one past each token's last digit
+    if starts.size < 2 or starts[0] != 0 or not _LINE_END[b[ends[-1] :]].all():
+        return None
+    lengths = ends - starts
     if lengths.max() > 15:
+        return None
+    # What separates each token from the next decides its role: "\n" → next is a count, ":" → next is a
+    # first choice, "," → next is a later choice. Gaps of other shapes go to the slow path.
+    gap = starts[1:] - ends[:-1]
+    c1 = b[ends[:-1]]
+    c2 = b[np.minimum(ends[:-1] + 1, b.size - 1)]
+    one = gap == 1
+    two = gap == 2
+    next_is_count = (one & (c1 == 10)) | (two & (c1 == 13) & (c2 == 10))
+    next_is_first = (c1 == 58) & (one | (two & (c2 == 32)))
+    next_is_later = one & (c1 == 44)
+    if not np.all(next_is_count | next_is_first | next_is_later):
+        return None
+    is_count = np.concatenate([[True], next_is_count])
+    # Every count is followed by a first choice, and only counts are; the last token is a choice.
+    if not np.array_equal(next_is_first, is_count[:-1]) or is_count[-1]:
         return None
     values = b[starts].astype(np.int64) - 48
     for k in range(1, int(lengths.max())):  # Horner's rule over the (few) longer tokens
         longer = np.flatnonzero(lengths > k)
         values[longer] = values[longer] * 10 + (b[starts[longer] + k].astype(np.int64) - 48)
-    token_line = line_of[starts]
-    is_count = np.concatenate([[True], token_line[1:] != token_line[:-1]])
-    count_index = np.flatnonzero(is_count)
-    cand = values[~is_count]
-    if cand.size == 0 or cand.min() < 1 or cand.max() > n:
+    choice = ~is_count
+    cand = values[choice]
+    if cand.min() < 1 or cand.max() > n:
         return None
-    row = np.cumsum(is_count) - 1  # row of every token
+    count_index = np.flatnonzero(is_count)
+    row = np.cumsum(is_count) - 1  # ballot row of every token
     position = np.arange(starts.size) - count_index[row] - 1
-    cand_rows = row[~is_count]
     ranks = np.full(count_index.size * n, UNRANKED, dtype=np.int32)
-    ranks[cand_rows * n + (cand - 1)] = position[~is_count]
-    # A repeated candidate leaves fewer ranked cells than candidate tokens.
+    ranks[row[choice] * n + (cand - 1)] = position[choice]
+    # A repeated candidate leaves fewer ranked cells than choice tokens.
     if int(np.count_nonzero(ranks != UNRANKED)) != cand.size:
         return None
     counts = values[is_count].astype(np.float64)
-    line_ids = token_line[is_count].astype(np.int64)
+    # Line numbers: one line per ballot row, since lines are contiguous and none is empty.
+    line_ids = np.arange(count_index.size, dtype=np.int64)
     return ranks.reshape(count_index.size, n), counts, line_ids + first_line
 
 
