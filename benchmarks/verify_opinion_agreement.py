@@ -1,0 +1,140 @@
+"""Agreement of coopgov's opinion groups with the production Polis's, beside red-dwarf's.
+
+Run with `.venv/bin/python benchmarks/verify_opinion_agreement.py [--no-peer] [--restarts N]`.
+For every Polis export in ../shared/data/polis that has a participants-votes.csv (with Polis's own
+`group-id`), prints one JSON line: adjusted Rand index (ARI) of coopgov's groups against Polis's, and of
+red-dwarf's (`reddwarf.implementations.polis.run_pipeline`, same votes, same moderated-out statements);
+then a summary line with both medians and where coopgov is below red-dwarf.
+
+Each line also says where the disagreement with Polis lies, to name its cause: ``differ`` is the number
+of Polis's grouped participants in another group than Polis's (after matching the group labels);
+``in_split_base_clusters`` how many of them sit in one of our base clusters whose members Polis put in
+different groups (no grouping of our base clusters can match those: Polis's own base clusters, shaped by
+its history of updates, were drawn differently); ``ceiling_ari`` the best ARI any grouping of our base
+clusters could reach (each base cluster given to the Polis group of most of its members); and
+``ari_single_start`` the ARI with Polis's one deterministic start (``group_restarts=0``).
+Only the groups are compared (no timings: see bench_opinion.py for seconds).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse
+import json
+import statistics
+import sys
+import warnings
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from coopgov.domain.formats.polis import read_comments, read_participants_votes, read_votes_file  # noqa: E402
+from coopgov.domain.opinion import PolisParameters, VoteMatrix, opinion_map  # noqa: E402
+
+DATA = Path(os.environ.get("COOPGOV_SHARED_DATA", ROOT.parent / "shared" / "data")) / "polis"
+
+
+def ari_against(polis: dict[int, int], labels: dict[int, int]) -> float:
+    """ARI over Polis's grouped participants; one ungrouped by us counts as a group of its own (-2)."""
+    ids = sorted(polis)
+    return float(adjusted_rand_score([polis[p] for p in ids], [labels.get(p, -2) for p in ids]))
+
+
+def labels_of(result: Any) -> dict[int, int]:
+    return {int(p): int(g) for p, g in zip(result.participants, result.group_of, strict=True) if g >= 0}
+
+
+def disagreement(polis: dict[int, int], ours: dict[int, int], base: dict[int, int]) -> dict[str, Any]:
+    """Where coopgov's groups differ from Polis's, and how much our base clusters allow at best."""
+    ids = [p for p in sorted(polis) if p in ours]
+    theirs = np.array([polis[p] for p in ids])
+    mine = np.array([ours[p] for p in ids])
+    bases = np.array([base.get(p, -1) for p in ids])
+    # Match our labels to Polis's by majority (enough to count who differs when groups correspond).
+    relabel = {g: int(np.bincount(theirs[mine == g] + 1).argmax()) - 1 for g in np.unique(mine)}
+    differ = np.array([relabel[g] for g in mine]) != theirs
+    ceiling = np.empty_like(theirs)
+    split = np.zeros(len(ids), dtype=bool)
+    for b in np.unique(bases):
+        members = bases == b
+        counts = np.bincount(theirs[members] + 1)
+        ceiling[members] = int(counts.argmax()) - 1
+        split[members] = (counts > 0).sum() > 1
+    return {
+        "differ": int(differ.sum()),
+        "in_split_base_clusters": int((differ & split).sum()),
+        "ceiling_ari": round(float(adjusted_rand_score(theirs, ceiling)), 3),
+    }
+
+
+def red_dwarf(p: np.ndarray, s: np.ndarray, v: np.ndarray, moderated: list[int]) -> dict[int, int]:
+    from reddwarf.implementations.polis import run_pipeline
+
+    votes = [
+        {"participant_id": int(a), "statement_id": int(b), "vote": int(c), "modified": 0}
+        for a, b, c in zip(p, s, v, strict=True)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_pipeline(votes=votes, mod_out_statement_ids=moderated, random_state=42)
+    labels = result.participants_df["cluster_id"]
+    return {int(pid): int(g) for pid, g in labels.items() if g is not None and str(g) != "<NA>"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-peer", action="store_true", help="skip red-dwarf")
+    parser.add_argument("--restarts", type=int, default=None, help="PolisParameters.group_restarts")
+    args = parser.parse_args()
+    params = PolisParameters() if args.restarts is None else PolisParameters(group_restarts=args.restarts)
+    rows: list[dict[str, Any]] = []
+    for folder in sorted(p.parent for p in DATA.rglob("participants-votes.csv")):
+        comments = read_comments(folder / "comments.csv")
+        moderated = frozenset(c.id for c in comments if c.moderated == -1)
+        polis = read_participants_votes(folder / "participants-votes.csv").group_of or {}
+        source = (
+            folder / "votes.csv" if (folder / "votes.csv").exists() else folder / "participants-votes.csv"
+        )
+        votes = read_votes_file(source)
+        matrix = VoteMatrix.from_votes(votes.participants, votes.statements, votes.votes)
+        result = opinion_map(matrix, moderated_out=moderated, parameters=params)
+        ours = labels_of(result)
+        row: dict[str, Any] = {
+            "data": str(folder.relative_to(DATA)),
+            "ari_coopgov": round(ari_against(polis, ours), 3),
+            "groups": len(result.groups),
+            "polis_groups": len(set(polis.values())),
+        }
+        base = dict(zip(result.state.base_ids.tolist(), result.state.base_labels.tolist(), strict=True))
+        row.update(disagreement(polis, ours, base))
+        single = opinion_map(matrix, moderated_out=moderated, parameters=replace(params, group_restarts=0))
+        row["ari_single_start"] = round(ari_against(polis, labels_of(single)), 3)
+        if not args.no_peer:
+            peer = red_dwarf(votes.participants, votes.statements, votes.votes, sorted(moderated))
+            row["ari_red_dwarf"] = round(ari_against(polis, peer), 3)
+            row["red_dwarf_groups"] = len(set(peer.values()))
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    summary: dict[str, Any] = {
+        "summary": f"{len(rows)} exports with group-id",
+        "median_ari_coopgov": round(statistics.median(r["ari_coopgov"] for r in rows), 3),
+        "at_least_0_9": sum(r["ari_coopgov"] >= 0.9 for r in rows),
+    }
+    if not args.no_peer:
+        summary["median_ari_red_dwarf"] = round(statistics.median(r["ari_red_dwarf"] for r in rows), 3)
+        summary["below_red_dwarf"] = [r["data"] for r in rows if r["ari_coopgov"] < r["ari_red_dwarf"]]
+    print(json.dumps(summary), flush=True)
+
+
+if __name__ == "__main__":
+    main()
