@@ -163,3 +163,52 @@ def test_the_result_page_shows_the_collège_weighting_and_quorum_computed_by_han
         share = Fraction(choices.count("yes"), len(choices))
         assert re.search(rf'<th scope="row">{code}</th><td class="num">{choices.count("yes")}</td>', page)
         assert f"{float(share):.4f}".rstrip("0").rstrip(".") in page
+
+
+def test_staff_inspect_the_electorate_with_each_members_reasons(client, org):
+    (inside,) = members_in(org, org.be, 1)
+    a = assembly(org.be)
+    motion(a)
+    convene(a)
+    client.force_login(officer(org, "staff", org.be))
+    page = client.get(f"/assemblies/{a.pk}/electorate/", **EN).content.decode()
+    assert inside.person.display_name in page
+    assert f"You were an admitted member on the record date ({a.record_date.isoformat()})." in page
+
+
+def test_staff_enter_a_paper_proxy_with_the_reference_of_its_scan(client, org, open_motion):
+    a, _item, (giver, holder, _other) = open_motion
+    staff = officer(org, "staff", org.be)
+    client.force_login(staff)
+    client.post(
+        f"/assemblies/{a.pk}/electorate/",
+        {"giver_number": giver.number, "holder_number": holder.number, "paper_reference": "scan-2027-014"},
+    )
+    proxy = Proxy.objects.get(assembly=a)
+    assert (proxy.giver.membership, proxy.holder.membership) == (giver, holder)
+    assert proxy.paper_reference == "scan-2027-014" and proxy.entered_by == staff
+
+
+def test_the_board_reads_the_electorate_but_cannot_enter_proxies_and_members_cannot_read_it(
+    client, org, open_motion
+):
+    a, _item, (giver, holder, _other) = open_motion
+    client.force_login(officer(org, "board", org.be))
+    assert client.get(f"/assemblies/{a.pk}/electorate/").status_code == 200
+    response = client.post(
+        f"/assemblies/{a.pk}/electorate/", {"giver_number": giver.number, "holder_number": holder.number}
+    )
+    assert response.status_code == 403 and not Proxy.objects.exists()
+    login(client, giver)
+    assert client.get(f"/assemblies/{a.pk}/electorate/").status_code == 403
+
+
+def test_staff_enter_a_postal_vote_for_a_member(client, org, open_motion):
+    a, item, (voter, *_rest) = open_motion
+    client.force_login(officer(org, "staff", org.be))
+    client.post(
+        f"/assemblies/{a.pk}/postal/", {"item": item.pk, "member_number": voter.number, "choice": "no"}
+    )
+    participation = Participation.objects.get(item=item)
+    assert participation.channel == "postal" and participation.entry.membership == voter
+    assert list(Ballot.objects.filter(item=item).values_list("content", flat=True)) == ["no"]

@@ -57,6 +57,15 @@ def entry_of(assembly: Assembly, person: Any) -> ElectorateEntry | None:
     )
 
 
+def electorate_rows(assembly: Assembly) -> QuerySet[ElectorateEntry]:
+    """The frozen electorate in register order, with each member's person (one query per page)."""
+    return (
+        ElectorateEntry.objects.filter(assembly=assembly)
+        .select_related("membership__person")
+        .order_by("membership__number")
+    )
+
+
 def voted_items(entry: ElectorateEntry | None) -> dict[int, Participation]:
     if entry is None:
         return {}

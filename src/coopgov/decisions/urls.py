@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/proxy/", views.proxy_give, name="proxy_give"),
     path("<int:pk>/proxy/<int:proxy_pk>/revoke/", views.proxy_revoke, name="proxy_revoke"),
     path("<int:pk>/sites/<int:site_pk>/room/", views.room, name="room"),
+    path("<int:pk>/postal/", views.postal, name="postal"),
+    path("<int:pk>/electorate/", views.electorate, name="electorate"),
 ]

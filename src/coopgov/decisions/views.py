@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -161,14 +162,10 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("decisions:detail", pk=assembly.pk)
 
 
-@login_required
-def room(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
-    """The relay of a site records the votes of members present in the room."""
-    # A relay of an antenna may hold no role at the assembly's level: the site decides.
-    assembly = get_object_or_404(Assembly, pk=pk)
-    site = get_object_or_404(AssemblySite.objects.select_related("antenna"), pk=site_pk, assembly=assembly)
-    if not request.user.has_perm("decisions.record_room_votes", site):
-        raise PermissionDenied
+def _record_for_members(
+    request: HttpRequest, assembly: Assembly, channel: str, back: str, heading: str
+) -> HttpResponse:
+    """A relay (room) or staff (postal) records members' votes by register number, audited on their behalf."""
     if request.method == "POST":
         item = get_object_or_404(Item, pk=request.POST.get("item") or 0, assembly=assembly)
         number = request.POST.get("member_number", "").strip()
@@ -182,19 +179,80 @@ def room(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
                     _("No member with register number %(number)s is in the electorate.")
                     % {"number": number or "—"},
                 )
-            services.ballot_cast(
-                item=item,
-                entry=entry,
-                content=vote_from_post(item, request.POST),
-                actor=request.user,
-                channel="room",
-            )
+            content = vote_from_post(item, request.POST)
+            services.ballot_cast(item=item, entry=entry, content=content, actor=request.user, channel=channel)
             messages.success(request, _("Vote of member %(number)s recorded.") % {"number": number})
         except DecisionRefused as refused:
             messages.error(request, refused.message)
-        return redirect("decisions:room", pk=assembly.pk, site_pk=site.pk)
+        return redirect(back)
     items = [_vote_context(i) for i in assembly.items.filter(status=Item.Status.OPEN).order_by("order")]
-    return render(request, "decisions/room.html", {"assembly": assembly, "site": site, "open_items": items})
+    return render(
+        request, "decisions/room.html", {"assembly": assembly, "heading": heading, "open_items": items}
+    )
+
+
+@login_required
+def room(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
+    """The relay of a site records the votes of members present in the room."""
+    # A relay of an antenna may hold no role at the assembly's level: the site decides.
+    assembly = get_object_or_404(Assembly, pk=pk)
+    site = get_object_or_404(AssemblySite.objects.select_related("antenna"), pk=site_pk, assembly=assembly)
+    if not request.user.has_perm("decisions.record_room_votes", site):
+        raise PermissionDenied
+    heading = _("Votes in the room at %(antenna)s") % {"antenna": site.antenna.display_name}
+    return _record_for_members(request, assembly, "room", request.path, heading)
+
+
+@login_required
+def postal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff enter the postal ballots received, each for the member who sent it."""
+    assembly = _assembly(request, pk, "decisions.enter_for_member")
+    return _record_for_members(request, assembly, "postal", request.path, _("Postal votes"))
+
+
+@login_required
+def electorate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff and board inspect the frozen electorate: who may vote and why; staff enter paper proxies."""
+    assembly = _assembly(request, pk, "decisions.view_electorate")
+    if request.method == "POST":
+        if not request.user.has_perm("decisions.enter_for_member", assembly):
+            raise PermissionDenied
+        numbers = [request.POST.get(f, "").strip() for f in ("giver_number", "holder_number")]
+        found = [
+            ElectorateEntry.objects.filter(assembly=assembly, membership__number=int(n)).first()
+            if n.isdigit()
+            else None
+            for n in numbers
+        ]
+        try:
+            if found[0] is None or found[1] is None:
+                raise DecisionRefused(
+                    "no_member", _("Give the register numbers of two members of the electorate.")
+                )
+            services.proxy_give(
+                assembly=assembly,
+                giver=found[0],
+                holder=found[1],
+                actor=request.user,
+                entered_by=request.user,
+                paper_reference=request.POST.get("paper_reference", "").strip()[:200],
+            )
+            messages.success(request, _("Paper proxy recorded."))
+        except DecisionRefused as refused:
+            messages.error(request, refused.message)
+        return redirect("decisions:electorate", pk=assembly.pk)
+    page = Paginator(selectors.electorate_rows(assembly), 100).get_page(request.GET.get("page"))
+    rows = [(e, [reason_text(r["code"], r) for r in e.reasons]) for e in page.object_list]
+    return render(
+        request,
+        "decisions/electorate.html",
+        {
+            "assembly": assembly,
+            "page": page,
+            "rows": rows,
+            "can_enter": request.user.has_perm("decisions.enter_for_member", assembly),
+        },
+    )
 
 
 @login_required
