@@ -72,7 +72,8 @@ def official_add1(instance: Any, profile: Any, utility: str, seed: int | str = 0
     """
     from pabutools.rules import method_of_equal_shares
 
-    budget = Fraction(instance.budget_limit)
+    original = instance.budget_limit
+    budget = Fraction(str(original))
     n = profile.num_ballots()
     if sum(Fraction(p.cost) for p in instance) <= budget:
         return mes(instance, profile, utility, seed)
@@ -86,7 +87,7 @@ def official_add1(instance: Any, profile: Any, utility: str, seed: int | str = 0
                 p.name for p in method_of_equal_shares(instance, profile, sat_class=sat, tie_breaking=tie)
             }
         finally:
-            instance.budget_limit = budget
+            instance.budget_limit = original
 
     costs = {p.name: Fraction(p.cost) for p in instance}
     share = floor(budget / n)

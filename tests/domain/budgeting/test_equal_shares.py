@@ -257,3 +257,25 @@ def test_shuffled_real_ballots_give_the_same_outcome(pabulib: Path) -> None:
     random.Random(1).shuffle(shuffled)
     other = Election(election.budget, election.projects, tuple(shuffled), election.vote_type)
     assert equal_shares(election).selected == equal_shares(other).selected
+
+
+def test_pabutools_voter_budget_increment_is_not_the_official_add1(tmp_path: Path) -> None:
+    """The README caveat, on a small election found by random search.
+
+    Official add1 starts each of the 7 voters at ⌊119 / 7⌋ = 17 and adds 1 while the outcome fits;
+    pabutools' ``voter_budget_increment=1`` starts at 119 / 7 and stops once the outcome is exhaustive.
+    pabutools' own fixed-budget rule, run in the official loop, agrees with coopgov.
+    """
+    costs = {"a": 30, "b": 60, "c": 30, "d": 60, "e": 60}
+    election = Election(
+        budget=Fraction(119),
+        projects=tuple(Project(p, Fraction(c)) for p, c in costs.items()),
+        ballots=ballots("d", "ab", "c", "abcd", "abcde", "abd", "b"),
+    )
+    path = tmp_path / "e.pb"
+    write(election, path)
+    instance, profile = peer.load(path)
+    ours = set(equal_shares(election, completion="add1").selected)
+    assert ours == {"a", "b"}
+    assert peer.official_add1(instance, profile, "cost") == ours
+    assert peer.pabutools_increment_add1(instance, profile, "cost") == {"b", "c"}
