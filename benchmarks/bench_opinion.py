@@ -43,7 +43,12 @@ from sklearn.metrics import adjusted_rand_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from coopgov.domain.formats.polis import read_comments, read_participants_votes, read_votes_file  # noqa: E402
+from coopgov.domain.formats.polis import (  # noqa: E402
+    polis_mod_out,
+    read_comments,
+    read_participants_votes,
+    read_votes_file,
+)
 from coopgov.domain.opinion import (  # noqa: E402
     PolisParameters,
     VoteMatrix,
@@ -121,7 +126,7 @@ def verify_real(runs: int, peer_runs: int, replay: bool) -> None:
     for folder in conversations():
         name = str(folder.relative_to(DATA))
         comments = read_comments(folder / "comments.csv")
-        moderated = frozenset(c.id for c in comments if c.moderated == -1)
+        moderated = polis_mod_out(comments)
         polis = read_participants_votes(folder / "participants-votes.csv").group_of or {}
         source = (
             folder / "votes.csv" if (folder / "votes.csv").exists() else folder / "participants-votes.csv"

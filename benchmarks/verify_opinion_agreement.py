@@ -38,7 +38,12 @@ from sklearn.metrics import adjusted_rand_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from coopgov.domain.formats.polis import read_comments, read_participants_votes, read_votes_file  # noqa: E402
+from coopgov.domain.formats.polis import (  # noqa: E402
+    polis_mod_out,
+    read_comments,
+    read_participants_votes,
+    read_votes_file,
+)
 from coopgov.domain.opinion import PolisParameters, VoteMatrix, opinion_map  # noqa: E402
 
 DATA = Path(os.environ.get("COOPGOV_SHARED_DATA", ROOT.parent / "shared" / "data")) / "polis"
@@ -100,7 +105,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     for folder in sorted(p.parent for p in DATA.rglob("participants-votes.csv")):
         comments = read_comments(folder / "comments.csv")
-        moderated = frozenset(c.id for c in comments if c.moderated == -1)
+        moderated = polis_mod_out(comments)
         polis = read_participants_votes(folder / "participants-votes.csv").group_of or {}
         source = (
             folder / "votes.csv" if (folder / "votes.csv").exists() else folder / "participants-votes.csv"

@@ -9,6 +9,7 @@ import pytest
 
 from coopgov.domain.formats.polis import (
     PolisFormatError,
+    polis_mod_out,
     read_comments,
     read_participants_votes,
     read_vote_history,
@@ -116,3 +117,31 @@ def test_the_history_keeps_every_vote_in_time_order_with_its_timestamp(tmp_path)
     history = read_vote_history(write(tmp_path, "votes.csv", VOTES))
     assert history.timestamps is not None and history.timestamps.tolist() == [10, 20, 30, 40]
     assert history.votes.tolist() == [-1, 0, 1, 1]  # participant 7's pass on 0 is later changed to agree
+
+
+def test_meta_statements_are_read_and_left_out_of_the_map_like_moderated_out_ones(tmp_path):
+    """Polis's mod-update (conversation.clj) puts a statement in mod-out when it is meta or moderated out."""
+    text = (
+        "timestamp,comment-id,author-id,agrees,disagrees,moderated,is-meta,is-seed,comment-body\n"
+        "1,0,0,1,0,1,true,false,About this conversation\n"
+        "2,1,0,1,0,-1,false,false,Off topic\n"
+        "3,2,0,1,0,1,false,true,Bus lanes\n"
+    )
+    comments = read_comments(write(tmp_path, "comments.csv", text))
+    assert [c.is_meta for c in comments] == [True, False, False]
+    assert polis_mod_out(comments) == frozenset({0, 1})
+    assert polis_mod_out(read_comments(write(tmp_path, "old.csv", COMMENTS))) == frozenset({0})
+
+
+def test_a_malformed_is_meta_flag_names_its_line_and_field(tmp_path):
+    text = "comment-id,author-id,moderated,is-meta,comment-body\n0,0,1,maybe,Hello\n"
+    with pytest.raises(PolisFormatError, match=r"line 2.*is-meta"):
+        read_comments(write(tmp_path, "comments.csv", text))
+
+
+def test_the_real_bg2050_export_has_one_meta_statement_in_polis_mod_out(shared_data):
+    comments = read_comments(shared_data / "polis" / "bg2050-volunteers" / "comments.csv")
+    meta = [c.id for c in comments if c.is_meta]
+    assert meta == [12]
+    assert 12 in polis_mod_out(comments)
+    assert len(polis_mod_out(comments)) == sum(c.moderated == -1 for c in comments) + 1

@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
-from coopgov.domain.formats.polis import read_comments, read_participants_votes, read_votes, read_votes_file
+from coopgov.domain.formats.polis import (
+    polis_mod_out,
+    read_comments,
+    read_participants_votes,
+    read_votes,
+    read_votes_file,
+)
 from coopgov.domain.opinion import (
     PolisParameters,
     VoteMatrix,
@@ -48,7 +54,7 @@ def load(folder: Path) -> tuple[VoteMatrix, frozenset[int], dict[int, int]]:
     polis = read_participants_votes(folder / "participants-votes.csv").group_of
     assert polis is not None
     matrix = VoteMatrix.from_votes(votes.participants, votes.statements, votes.votes)
-    return matrix, frozenset(c.id for c in comments if c.moderated == -1), polis
+    return matrix, polis_mod_out(comments), polis
 
 
 def agreement(result, polis: dict[int, int]) -> float:
@@ -174,7 +180,7 @@ def test_an_update_with_new_votes_matches_a_full_recompute(shared_data):
     """Updating from the last map (Polis's warm start) gives the same coordinates as a recompute from
     scratch, to 1e-5 of their range, and nearly the same groups (measured ARI ≥ 0.98 with 5 % new votes)."""
     folder = shared_data / "polis" / "scoop-hivemind.biodiversity"
-    moderated = frozenset(c.id for c in read_comments(folder / "comments.csv") if c.moderated == -1)
+    moderated = polis_mod_out(read_comments(folder / "comments.csv"))
     raw = read_votes(folder / "votes.csv")
     # read_votes lists the kept votes in time order: the last 5 % arrive after the first map.
     cut = int(len(raw.votes) * 0.95)
@@ -230,7 +236,7 @@ def test_replaying_canadian_electoral_reform_finds_the_groups_polis_reached_thro
     """Polis's groups there are a local optimum its updates led to: one start on the final votes misses
     them (ARI −0.03), replaying the conversation day by day reaches them (measured 0.90; 0.96 hourly)."""
     folder = shared_data / "polis" / "canadian-electoral-reform"
-    moderated = frozenset(c.id for c in read_comments(folder / "comments.csv") if c.moderated == -1)
+    moderated = polis_mod_out(read_comments(folder / "comments.csv"))
     polis = read_participants_votes(folder / "participants-votes.csv").group_of
     assert polis is not None
     with (folder / "votes.csv").open(newline="") as handle:

@@ -19,6 +19,7 @@ __all__ = [
     "PolisComment",
     "PolisFormatError",
     "PolisVotes",
+    "polis_mod_out",
     "read_comments",
     "read_participants_votes",
     "read_vote_history",
@@ -42,12 +43,27 @@ class PolisFormatError(ValueError):
 
 @dataclass(frozen=True)
 class PolisComment:
-    """One statement of a conversation. ``moderated`` is -1 (moderated out), 0 (unmoderated) or 1 (in)."""
+    """One statement of a conversation. ``moderated`` is -1 (moderated out), 0 (unmoderated) or 1 (in).
+
+    ``is_meta``: a statement about the conversation itself (the ``is-meta`` column of newer exports; False
+    where the export has no such column).
+    """
 
     id: int
     author: int
     moderated: int
     text: str
+    is_meta: bool = False
+
+
+def polis_mod_out(comments: tuple[PolisComment, ...] | list[PolisComment]) -> frozenset[int]:
+    """The statements Polis leaves out of the map: moderated out (-1) **or** meta.
+
+    Polis's ``mod-update`` (compdemocracy/polis, math/src/polismath/math/conversation.clj) puts a statement
+    in the conversation's ``mod-out`` when ``(or is_meta (= mod -1))``; that set is zeroed before the PCA
+    and kept out of representative and consensus statements. Pass it as ``moderated_out``.
+    """
+    return frozenset(c.id for c in comments if c.moderated == -1 or c.is_meta)
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,7 +111,7 @@ def _vote(path: Path, line: int, field: str, text: str) -> int:
 
 
 def read_comments(path: str | Path) -> tuple[PolisComment, ...]:
-    """Read a Polis ``comments.csv`` (comment-id, author-id, moderated, comment-body)."""
+    """Read a Polis ``comments.csv`` (comment-id, author-id, moderated, comment-body; is-meta if present)."""
     path = Path(path)
     comments: list[PolisComment] = []
     seen: set[int] = set()
@@ -119,7 +135,13 @@ def read_comments(path: str | Path) -> tuple[PolisComment, ...]:
             if moderated not in (-1, 0, 1):
                 raise PolisFormatError(path, line, "moderated", f"expected -1, 0 or 1, found {moderated}")
             author = _int(path, line, "author-id", row[index["author-id"]]) if "author-id" in index else -1
-            comments.append(PolisComment(cid, author, moderated, row[index["comment-body"]]))
+            is_meta = False
+            if "is-meta" in index:
+                flag = row[index["is-meta"]].strip().lower()
+                if flag not in ("true", "false", "1", "0", ""):
+                    raise PolisFormatError(path, line, "is-meta", f"expected true or false, found {flag!r}")
+                is_meta = flag in ("true", "1")
+            comments.append(PolisComment(cid, author, moderated, row[index["comment-body"]], is_meta))
     return tuple(sorted(comments, key=lambda c: c.id))
 
 
