@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import NoReturn
 
 from coopgov.domain.budgeting import COMPLETIONS, TIE_RULES, UTILITIES, BudgetingError, equal_shares, greedy
 from coopgov.domain.formats.pabulib import PabulibError, load_election
@@ -13,7 +14,7 @@ from coopgov.domain.formats.pabulib import PabulibError, load_election
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit code 2 (its default), never a traceback."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         print(f"coopgov budget: {message}", file=sys.stderr)
         raise SystemExit(2)
 
