@@ -212,3 +212,20 @@ def test_staff_enter_a_postal_vote_for_a_member(client, org, open_motion):
     participation = Participation.objects.get(item=item)
     assert participation.channel == "postal" and participation.entry.membership == voter
     assert list(Ballot.objects.filter(item=item).values_list("content", flat=True)) == ["no"]
+
+
+def test_a_statute_change_without_its_quorum_is_not_adopted_and_the_page_says_why(client, org):
+    voters = members_in(org, org.be, 5)
+    a = assembly(org.be, preset="be-sc-ordinary")
+    item = motion(a, preset="be-sc-statutes")  # CSA art. 6:85: half the electorate present, 3/4 of votes cast
+    convene(a)
+    services.item_open(item=item, actor=ACTOR)
+    present = voters[:2]  # 2 of 5 < 1/2
+    for m in present:
+        cast(item, a, m, "yes")
+    close_and_count(item)
+    services.result_publish(item=item, actor=ACTOR)
+    assert Fraction(len(present), len(voters)) < Fraction(1, 2)
+    login(client, voters[0])
+    page = client.get(f"/assemblies/{a.pk}/items/{item.pk}/result/", **EN).content.decode()
+    assert "Not adopted" in page and "Quorum not reached." in page
