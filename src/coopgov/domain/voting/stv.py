@@ -342,8 +342,26 @@ def meek_stv(
     def converge() -> tuple[FloatArray, float, float, int]:
         nonlocal keep
         iterations = 0
+        # Within a stage a hopeful candidate keeps everything that reaches it (keep factor 1), so a
+        # ballot's flow stops at its first hopeful: ballots starting with one give a fixed tally, and the
+        # others only need their prefix up to it. This makes each iteration far cheaper.
+        hopeful_ext = np.append(status == _CONTINUING, True)  # padding (-1) also stops the flow
+        # One extra always-stopping column: a ballot naming no hopeful at all stops past its end.
+        stops = np.concatenate([hopeful_ext[order], np.ones((len(weights), 1), dtype=bool)], axis=1)
+        first_stop = np.argmax(stops, axis=1)
+        fixed = first_stop == 0
+        static = np.zeros(n)
+        if order.size:
+            first = order[fixed, 0]
+            ok = first >= 0
+            static = np.bincount(first[ok], weights=weights[fixed][ok], minlength=n).astype(np.float64)
+        moving = ~fixed
+        depth = int(first_stop[moving].max(initial=0)) + 1
+        dyn_order = np.ascontiguousarray(order[moving, :depth])
+        dyn_weights = weights[moving]
         while True:
-            votes, excess = _meek_tally(order, weights, keep)
+            dyn_votes, excess = _meek_tally(dyn_order, dyn_weights, keep)
+            votes = static + dyn_votes
             quota = (valid - excess) / (n_seats + 1)
             el = status == _ELECTED
             if not el.any() or iterations >= max_iterations:
