@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from coopgov.domain.governance.membership import (
@@ -120,6 +121,25 @@ def services_of(cooperative: Unit) -> QuerySet[Service]:
     return Service.objects.filter(cooperative=cooperative).order_by("code")
 
 
+class RegisterQuerySet(QuerySet[Membership]):
+    """A register whose pages are cut on the membership table alone, then joined for their rows only.
+
+    Deep pages (OFFSET 99,950 of 100,000) would otherwise join every skipped row to its person and
+    category before discarding it. One query finds the page's ids, one reads its rows, whatever the page.
+    """
+
+    def __getitem__(self, k: Any) -> Any:
+        if not isinstance(k, slice) or k.stop is None or self._result_cache is not None:
+            return super().__getitem__(k)
+        if self._iterable_class is not ModelIterable:
+            return super().__getitem__(k)
+        ids = list(self.values_list("pk", flat=True)[k])
+        rows = self.model._default_manager.filter(pk__in=ids)
+        rows.query.select_related = self.query.select_related
+        by_id = {m.pk: m for m in rows}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def register_queryset(
     cooperative: Unit,
     *,
@@ -130,8 +150,10 @@ def register_queryset(
     profile: str = "",
 ) -> QuerySet[Membership]:
     """The register of one cooperative, filtered; ordered by register number (the legal order)."""
-    qs = Membership.objects.filter(cooperative=cooperative).select_related(
-        "person", "person__home_antenna", "category"
+    qs = (
+        RegisterQuerySet(Membership)
+        .filter(cooperative=cooperative)
+        .select_related("person", "person__home_antenna", "category")
     )
     if status:
         qs = qs.filter(status=status)
