@@ -7,12 +7,13 @@ may do what, and how far down the tree a role reaches), never from the code unde
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import rules
 from django.db import transaction
 
-from tests.organisation.world import World, bearer, build_world, user_with_role
+from tests.organisation.world import World, build_world, user_with_role
 
 ROLES = ("none", "member", "relay", "moderator", "staff", "board")
 PLACES = ("group", "cooperative BE", "antenna Bruxelles", "other cooperative FR", "other antenna")
@@ -49,23 +50,22 @@ def expected(perm: str, role: str, place: str) -> dict[str, bool]:
     return {target: role in WHO_MAY[perm] and target in REACHES[place] for target in TARGETS}
 
 
-def _target(world: World, name: str) -> object:
+def target_object(world: World, name: str) -> object:
     if name == "a membership of BE":
         return world.candidate
     return world.unit(name)
 
 
-@pytest.fixture
-def world(db: None) -> World:
-    return build_world()
-
-
 @pytest.fixture(scope="module")
 def table(
-    django_db_setup: None, django_db_blocker: object
-) -> Iterator[tuple[World, dict[tuple[str, str], object]]]:
-    """One organisation and one account per role × place for the whole table (read only); rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[tuple[World, dict[tuple[str, str], Any]]]:
+    """One organisation and one account per role × place for the whole table (read only); rolled back.
+
+    Built once for this module, so that the 1,000-odd cases cost a query each. Tests that build their
+    own organisation (same unit codes) live in test_permissions_in_practice.py, never beside this one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
         world = build_world()
         users = {(role, place): user_with_role(world, role, place) for role in ROLES for place in PLACES}
         yield world, users
@@ -81,81 +81,15 @@ def test_the_table_covers_every_permission_of_the_platform() -> None:
     assert ours == set(WHO_MAY)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("place", PLACES)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("perm", sorted(WHO_MAY))
 def test_a_role_grants_exactly_the_permissions_of_the_table(
-    world: World, perm: str, role: str, place: str
+    table: tuple[World, dict[tuple[str, str], Any]], perm: str, role: str, place: str, target: str
 ) -> None:
-    user = user_with_role(world, role, place)
-    allowed = {target: user.has_perm(perm, _target(world, target)) for target in TARGETS}  # type: ignore[attr-defined]
-    assert allowed == expected(perm, role, place)
-
-
-def test_a_member_reads_their_own_membership_and_no_one_elses(world: World) -> None:
-    own = world.member_user.person.memberships.get()
-    assert world.member_user.has_perm("members.view_membership", own)
-    assert not world.member_user.has_perm("members.view_membership", world.admitted)
-    assert not world.member_user.has_perm("members.view_register", world.be)
-
-
-def test_an_anonymous_visitor_has_no_permission(world: World) -> None:
-    from django.contrib.auth.models import AnonymousUser
-
-    visitor = AnonymousUser()
-    for perm in WHO_MAY:
-        assert not any(visitor.has_perm(perm, _target(world, target)) for target in TARGETS), perm
-
-
-# The API follows the same table: admitting the BE candidate is allowed exactly where the table allows
-# members.admit_member on a membership of BE (200), and refused everywhere else (403).
-@pytest.mark.parametrize("place", PLACES)
-@pytest.mark.parametrize("role", ROLES)
-def test_admitting_through_the_api_follows_the_permission_table(
-    client, world: World, role: str, place: str
-) -> None:
-    user = user_with_role(world, role, place)
-    response = client.post(
-        f"/api/v1/cooperatives/BE/members/{world.candidate.number}/admit",
-        {"on": "2024-03-01", "deciding_body": "Conseil d'administration"},
-        content_type="application/json",
-        **bearer(user),
+    world, users = table
+    assert (
+        users[role, place].has_perm(perm, target_object(world, target)) is expected(perm, role, place)[target]
     )
-    allowed = expected("members.admit_member", role, place)["a membership of BE"]
-    assert response.status_code == (200 if allowed else 403), response.content
-    world.candidate.refresh_from_db()
-    assert world.candidate.status == ("admitted" if allowed else "candidate")
-
-
-@pytest.mark.parametrize("place", PLACES)
-@pytest.mark.parametrize("role", ROLES)
-def test_reading_the_register_through_the_api_follows_the_permission_table(
-    client, world: World, role: str, place: str
-) -> None:
-    user = user_with_role(world, role, place)
-    response = client.get("/api/v1/cooperatives/BE/members", **bearer(user))
-    allowed = expected("members.view_register", role, place)["cooperative BE"]
-    assert response.status_code == (200 if allowed else 403), response.content
-
-
-def test_a_member_living_near_another_cooperatives_antenna_stays_in_the_hands_of_their_own_cooperative(
-    world: World,
-) -> None:
-    # A Paris-based person who is a member of BE: BE's board decides on that membership, FR's does not.
-    from datetime import date
-
-    from coopgov.members.models import Category, Person
-    from coopgov.members.services import membership_apply
-
-    person = Person.objects.create(kind="natural", last_name="Parisienne", home_antenna=world.paris)
-    membership = membership_apply(
-        person=person,
-        cooperative=world.be,
-        category=Category.objects.get(cooperative=world.be, code="A"),
-        applied_on=date(2024, 1, 10),
-        actor="test",
-    )
-    for place, allowed in (("cooperative BE", True), ("other cooperative FR", False)):
-        board = user_with_role(world, "board", place)
-        assert board.has_perm("members.admit_member", membership) is allowed, place
-        assert board.has_perm("members.view_membership", membership) is allowed, place
