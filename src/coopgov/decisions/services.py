@@ -185,6 +185,9 @@ def _resolved_weights(item: Item, voters: list[ElectorateEntry]) -> voting_weigh
         .select_related("giver", "holder")
         .order_by("given_at", "id")
     )
+    if not proxies:  # nothing to resolve: each voter weighs their own vote
+        own = {str(e.pk): Fraction(e.weight) for e in voters}
+        return voting_weights.VoterWeights(weights=own, explanations=dict.fromkeys(own, ("own vote",)))
     involved = {e.pk: e for e in voters}
     for proxy in proxies:
         involved.setdefault(proxy.giver_id, proxy.giver)
