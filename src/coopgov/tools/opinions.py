@@ -9,7 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coopgov.domain.formats.polis import PolisFormatError, read_comments, read_vote_history, read_votes_file
+from coopgov.domain.formats.polis import (
+    PolisFormatError,
+    polis_mod_out,
+    read_comments,
+    read_vote_history,
+    read_votes_file,
+)
 from coopgov.domain.opinion import OpinionMap, PolisParameters, VoteMatrix, opinion_map, replay_opinion_map
 
 
@@ -160,7 +166,7 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    moderated_out = frozenset(c.id for c in comments if c.moderated == -1)
+    moderated_out = polis_mod_out(comments)
     parameters = PolisParameters(min_votes=args.min_votes, max_k=args.max_groups)
     if args.replay_hours is not None:
         if votes.timestamps is None or args.replay_hours <= 0:
