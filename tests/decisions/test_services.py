@@ -12,7 +12,16 @@ from coopgov.audit.models import AuditEntry
 from coopgov.decisions import services
 from coopgov.decisions.models import Assembly, Ballot, ElectorateEntry, Item, Participation, Proxy
 from coopgov.decisions.services import DecisionRefused
-from tests.decisions.builders import assembly, cast, close_and_count, convene, entry, members_in, motion
+from tests.decisions.builders import (
+    assembly,
+    cast,
+    close_and_count,
+    convene,
+    election,
+    entry,
+    members_in,
+    motion,
+)
 from tests.members.builders import ACTOR, candidate, days_ago, member
 
 
@@ -245,3 +254,22 @@ def test_room_votes_recorded_by_a_relay_are_audited_on_behalf_of_the_member(org)
     record = AuditEntry.objects.get(action="ballot.cast")
     assert record.on_behalf_of == f"membership {voter.pk}"
     assert record.actor_label == "relay@test"
+
+
+def test_an_election_for_one_college_takes_only_that_colleges_ballots_and_electorate(org):
+    (coordinator,) = members_in(org, org.fr, 1, category="1")
+    staff_members = members_in(org, org.fr, 3, category="2")
+    a = assembly(org.fr)
+    item = election(a, ["ana", "bo", "cy"], method="plurality", seats=1)
+    Item.objects.filter(pk=item.pk).update(college="2")
+    item.refresh_from_db()
+    convene(a)
+    services.item_open(item=item, actor=ACTOR)
+    with pytest.raises(DecisionRefused) as refused:
+        cast(item, a, coordinator, "ana")
+    assert refused.value.code == "other_college"
+    for m, choice in zip(staff_members, ["bo", "bo", "cy"], strict=True):
+        cast(item, a, m, choice)
+    result = close_and_count(item)
+    assert result.participation["electorate"] == len(staff_members)
+    assert result.result["winners"] == ["bo"]

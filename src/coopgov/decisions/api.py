@@ -27,6 +27,7 @@ class ItemOut(Schema):
     kind: str
     method: str
     seats: int | None = None
+    college: str | None = None
     secret: bool
     status: str
 

@@ -161,6 +161,14 @@ class Item(models.Model):
     )
     grades = models.JSONField(_("grades, best first (majority judgment)"), default=list, blank=True)
     secret = models.BooleanField(_("secret ballot"), default=True)
+    college = models.CharField(
+        _("only for the category / collège"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "Empty: the whole electorate votes. A code: only that category or collège (seats per collège)."
+        ),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     proxy_report = models.JSONField(_("proxies applied at closing"), default=dict, blank=True)
 

@@ -25,6 +25,8 @@ def assembly_summary(assembly: Assembly) -> dict[str, Any]:
         row: dict[str, Any] = {"id": item.pk, "title": item.title, "kind": item.kind, "method": item.method}
         if item.seats:
             row["seats"] = item.seats
+        if item.college:
+            row["college"] = item.college
         row["secret"] = item.secret
         row["status"] = item.status
         items.append(row)

@@ -405,6 +405,11 @@ def ballot_cast(
         raise DecisionRefused("not_in_electorate", _("You are not in the electorate of this assembly."))
     if current.status != Item.Status.OPEN:
         raise DecisionRefused("item_not_open", _("Voting on this item is not open."))
+    if current.college and locked_entry.college != current.college:
+        raise DecisionRefused(
+            "other_college",
+            _("Only the category or collège %(college)s votes on this item.") % {"college": current.college},
+        )
     assembly = current.assembly
     if channel == Participation.Channel.ONLINE and (
         (assembly.voting_opens_at and now < assembly.voting_opens_at)
@@ -460,7 +465,7 @@ def _fraction(value: Decimal | None) -> Fraction:
 
 def _colleges(item: Item) -> dict[str, Fraction] | None:
     profile = getattr(item.assembly.cooperative, "profile", None)
-    if profile is None or not profile.uses_colleges:
+    if profile is None or not profile.uses_colleges or item.college:
         return None
     return {
         c.code: _fraction(c.college_weight)
@@ -487,12 +492,10 @@ def motion_rule(item: Item, colleges: Mapping[str, Fraction] | None) -> MotionRu
 
 
 def _electorate_weights(item: Item) -> dict[str, Fraction]:
-    rows = (
-        ElectorateEntry.objects.filter(assembly=item.assembly, eligible=True)
-        .values("college")
-        .annotate(total=Sum("weight"))
-        .order_by("college")
-    )
+    entries = ElectorateEntry.objects.filter(assembly=item.assembly, eligible=True)
+    if item.college:
+        entries = entries.filter(college=item.college)
+    rows = entries.values("college").annotate(total=Sum("weight")).order_by("college")
     return {row["college"]: _fraction(row["total"]) for row in rows}
 
 
