@@ -45,7 +45,7 @@ from coopgov.domain.formats.json_ballots import (
 )
 from coopgov.domain.voting import weights as voting_weights
 from coopgov.domain.voting.motion import SCIC_COLLEGE_BOUNDS, MotionRule, rule_from_preset
-from coopgov.domain.voting.numbers import to_fraction
+from coopgov.domain.voting.numbers import json_number, to_fraction
 from coopgov.members.models import Category, Membership, ShareMovement
 from coopgov.tools.tally import UsageError, tally_file
 
@@ -578,9 +578,9 @@ def result_compute(*, item: Item, actor: Any, seed: str | None = None, now: date
     electorate = sum(_electorate_weights(locked).values(), Fraction(0))
     present = sum((r.weight * r.count for r in ballot_file.ballots), Fraction(0))
     participation = {
-        "electorate": float(electorate),
+        "electorate": json_number(electorate),
         "voters": locked.participations.count(),
-        "present_or_represented": float(present),
+        "present_or_represented": json_number(present),
         "proxies": locked.proxy_report,
     }
     if locked.ballot_kind == "motion":
