@@ -275,7 +275,15 @@ def result(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "bars": charts.bars(numbers),
         "colleges": stored.result.get("explanation", {}).get("colleges", []),
         "quorum": stored.result.get("explanation", {}).get("quorum", {}),
-        "stages": stored.result.get("explanation", {}).get("stages", []),
+        "stages": [
+            {
+                "action": stage.get("action", ""),
+                "candidate": names.get(stage.get("candidate", ""), stage.get("candidate", "")),
+                "elected": [names.get(c, c) for c in stage.get("elected", [])],
+            }
+            for stage in stored.result.get("explanation", {}).get("stages", [])
+            if isinstance(stage, dict)
+        ],
         "names": names,
     }
     return render(request, "decisions/result.html", context)
