@@ -505,14 +505,19 @@ def build_ballot_file(item: Item) -> BallotFile:
     kind = item.ballot_kind
     options = list(item.options.all())
     colleges = _colleges(item) if kind == "motion" else None
+    # Plain rows rather than model instances, and each distinct weight converted once: a large
+    # assembly has tens of thousands of ballots per item, nearly all weighing 1.
+    fractions: dict[Decimal, Fraction] = {}
     records = [
         BallotRecord(
-            vote=_as_vote(kind, b.content),
-            weight=_fraction(b.weight),
-            voter=b.receipt,
-            college=b.college if colleges is not None else None,
+            vote=_as_vote(kind, content),
+            weight=fractions.setdefault(weight, Fraction(weight)),
+            voter=receipt,
+            college=college if colleges is not None else None,
         )
-        for b in item.ballots.order_by("receipt")
+        for receipt, content, weight, college in item.ballots.order_by("receipt").values_list(
+            "receipt", "content", "weight", "college"
+        )
     ]
     rule = None
     electorate: Fraction | dict[str, Fraction] | None = None
@@ -576,7 +581,7 @@ def result_compute(*, item: Item, actor: Any, seed: str | None = None, now: date
     seed = seed if seed is not None else secrets.token_hex(8)
     out = count_ballot_file(text, method=locked.method, seats=locked.seats, seed=seed)
     electorate = sum(_electorate_weights(locked).values(), Fraction(0))
-    present = sum((r.weight * r.count for r in ballot_file.ballots), Fraction(0))
+    present = _fraction(locked.ballots.aggregate(total=Sum("weight"))["total"])
     participation = {
         "electorate": json_number(electorate),
         "voters": locked.participations.count(),
