@@ -218,10 +218,12 @@ def item_close(*, item: Item, actor: Any) -> Item:
     locked = Item.objects.select_for_update(of=("self",)).select_related("assembly").get(pk=item.pk)
     if locked.status != Item.Status.OPEN:
         raise DecisionRefused("item_not_open", _("Only an open item can be closed."))
-    voters = [
-        p.entry
-        for p in Participation.objects.filter(item=locked).select_related("entry").order_by("entry_id")
-    ]
+    # Only the fields the proxies need: a large assembly has tens of thousands of voters per item.
+    voters = list(
+        ElectorateEntry.objects.filter(participations__item=locked)
+        .only("id", "weight", "college")
+        .order_by("id")
+    )
     resolved = _resolved_weights(locked, voters)
     for entry in voters:
         weight = resolved.weights[str(entry.pk)]
