@@ -273,3 +273,11 @@ def test_an_election_for_one_college_takes_only_that_colleges_ballots_and_electo
     result = close_and_count(item)
     assert result.participation["electorate"] == len(staff_members)
     assert result.result["winners"] == ["bo"]
+
+
+def test_a_member_who_applied_after_the_record_date_is_told_they_were_not_yet_admitted(org):
+    a = assembly(org.be, record_date=days_ago(10))
+    motion(a)
+    newcomer = candidate(org, org.be, applied_on=days_ago(5))
+    convene(a)
+    assert [r["code"] for r in entry(a, newcomer).reasons] == ["not_admitted_on_record_date"]

@@ -114,9 +114,10 @@ def list_assemblies(request: HttpRequest) -> list[dict[str, Any]]:
 def get_assembly(request: HttpRequest, assembly_id: Id) -> dict[str, Any]:
     assembly = _assembly(request, assembly_id)
     entry = selectors.entry_of(assembly, getattr(request.user, "person", None))
-    reasons = (
-        [reason_text(r["code"], r) for r in entry.reasons] if entry else [reason_text("not_in_register")]
-    )
+    if entry is not None:
+        reasons = [reason_text(r["code"], r) for r in entry.reasons]
+    else:  # before convening nobody has an entry yet; afterwards, no entry means no membership
+        reasons = [] if assembly.status == Assembly.Status.DRAFT else [reason_text("not_in_register")]
     return {
         **selectors.assembly_summary(assembly),
         "me": {"in_electorate": bool(entry and entry.eligible), "reasons": reasons},

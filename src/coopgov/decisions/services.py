@@ -75,7 +75,8 @@ def _in_unit(membership: Membership, assembly: Assembly) -> bool:
 def _freeze_electorate(assembly: Assembly) -> tuple[int, int]:
     """One entry per membership of the cooperative, as it stood at the record date (see electorate.py)."""
     memberships = (
-        Membership.objects.filter(cooperative=assembly.cooperative, applied_on__lte=assembly.record_date)
+        # Every membership, later candidacies included, so each member can read why they are in or out.
+        Membership.objects.filter(cooperative=assembly.cooperative)
         .select_related("person__home_antenna", "category")
         .order_by("number")
     )
