@@ -405,8 +405,14 @@ def synthetic_rows(
 
 
 def generate(members: int, seed: int) -> dict[str, Any]:
-    """The organisation, then ``members`` synthetic members (75 % BE), demo accounts, roles and mandates."""
+    """The organisation, then ``members`` synthetic members (75 % BE), demo accounts, roles and mandates.
+
+    With ``members == 0`` only the organisation is set up (units, categories, share classes, services,
+    policies, bodies): the starting point of a real installation, before its register is imported.
+    """
     units = setup_organisation()
+    if members == 0:
+        return {"created": {}, "units": units}
     rng = random.Random(seed)
     today = timezone.localdate()
     created = {}

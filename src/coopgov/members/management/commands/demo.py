@@ -31,6 +31,12 @@ class Command(BaseCommand):
         result = generate(options["members"], options["seed"])
         for code, count in result["created"].items():
             self.stdout.write(f"created {count} synthetic members in {code}")
+        if options["members"] == 0:
+            self.stdout.write(
+                "Organisation set up (group, BE and FR with their antennas, categories, share classes and "
+                "policies). Import a register with: coopgov import_register --coop BE FILE.csv"
+            )
+            return
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:24} {login.role}")
