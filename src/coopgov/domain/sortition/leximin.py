@@ -98,8 +98,17 @@ class _LevelLP:
         self.h.changeRowBounds(t, probability, highspy.kHighsInf)
 
     def solve(self) -> tuple[FloatArray, float, float]:
-        """Re-solve by simplex from the previous basis; return (y, ŷ, objective)."""
+        """Re-solve by simplex from the previous basis; return (y, ŷ, objective).
+
+        On rare degenerate models the warm-started simplex ends without a verdict (status Unknown);
+        the model is then solved again from scratch with presolve, which settles it.
+        """
         self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            self.h.clearSolver()
+            self.h.setOptionValue("presolve", "on")
+            self.h.run()
+            self.h.setOptionValue("presolve", "off")
         return self._solution(self.h)
 
     def solve_interior(self) -> tuple[FloatArray, float, float]:
@@ -111,6 +120,10 @@ class _LevelLP:
         other.setOptionValue("solver", "ipm")
         other.setOptionValue("run_crossover", "off")
         other.run()
+        if other.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            # Interior point without crossover may stop short of a verdict; crossover settles it.
+            other.setOptionValue("run_crossover", "on")
+            other.run()
         return self._solution(other)
 
     def _solution(self, h: highspy.Highs) -> tuple[FloatArray, float, float]:
