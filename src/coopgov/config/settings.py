@@ -136,7 +136,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-EMAIL_BACKEND = env_str("COOPGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# By default e-mails are written as files under var/mail (the demo convenes thousands of members).
+EMAIL_BACKEND = env_str("COOPGOV_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = Path(env_str("COOPGOV_EMAIL_DIR", str(VAR_DIR / "mail")))
 DEFAULT_FROM_EMAIL = env_str("COOPGOV_FROM_EMAIL", "coopgov <noreply@example.org>")
 
 # Background work through the Django Tasks API: in-process by default; Redis workers when REDIS_URL is set.

@@ -31,6 +31,9 @@ class Command(BaseCommand):
         result = generate(options["members"], options["seed"])
         for code, count in result["created"].items():
             self.stdout.write(f"created {count} synthetic members in {code}")
+        if options["members"] > 0:
+            # The assemblies app adds a past AG with published results and an upcoming one open for voting.
+            call_command("demo_assemblies", seed=options["seed"], stdout=self.stdout)
         if options["members"] == 0:
             self.stdout.write(
                 "Organisation set up (group, BE and FR with their antennas, categories, share classes and "
