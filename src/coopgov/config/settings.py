@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "coopgov.accounts.middleware.UserLanguageMiddleware",
     "coopgov.accounts.middleware.RequireMFAForOfficersMiddleware",
 ]
 
