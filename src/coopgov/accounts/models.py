@@ -43,7 +43,10 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
-    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="fr")
+    # Empty: pages follow the browser's language (or the switch); set, it is the member's own choice.
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, blank=True, default=""
+    )
     person = models.OneToOneField(
         "members.Person",
         verbose_name=_("person"),
