@@ -49,4 +49,5 @@ class Command(BaseCommand):
         )
         if not options["no_serve"]:
             self.stdout.write(f"\nServing on http://{options['addr']}/ (Ctrl-C to stop)\n")
-            call_command("runserver", options["addr"], use_reloader=False)
+            # The demo runs without DEBUG; --insecure lets the development server serve the stylesheet.
+            call_command("runserver", options["addr"], use_reloader=False, insecure_serving=True)
