@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI runs Hypothesis derandomized: the same examples on every run, so a green main stays green; local runs
+# keep exploring new examples (and replay any failure they found from .hypothesis/).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The real data sits beside the project (../shared/data); it is never copied into the repository.
