@@ -8,20 +8,27 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: demo test install lint typecheck architecture migrations-check pytest browser bench messages clean serve
 
-$(STAMP): pyproject.toml
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+
+# The demo needs the runtime only; the checks also need the test tools and the peer libraries.
+$(RUNTIME_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+$(STAMP): pyproject.toml $(RUNTIME_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,peers]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 ## make demo: install, migrate SQLite, generate the demo cooperative (reused on a second run), serve :8000
-demo: install
+demo: $(RUNTIME_STAMP)
 	$(BIN)/coopgov demo
 
-serve: install
-	$(BIN)/coopgov runserver 127.0.0.1:8000
+serve: $(RUNTIME_STAMP)
+	$(BIN)/coopgov runserver 127.0.0.1:8000 --insecure
 
 ## make test: every check and every test (DATABASE_URL selects the database; SQLite by default)
 test: install browser lint typecheck architecture migrations-check pytest

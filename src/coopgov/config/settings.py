@@ -78,6 +78,9 @@ TEMPLATES = [
     },
 ]
 
+if not env_str("DATABASE_URL", ""):
+    # The embedded default: an SQLite file under var/, which a fresh checkout does not have yet.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'coopgov.sqlite3'}"),
