@@ -61,13 +61,12 @@ def total_shares(membership: Membership, *, at: date | None = None) -> tuple[int
 
 def cooperative_capital_eur(cooperative: Unit) -> Decimal:
     """Subscribed capital: Σ shares × nominal over every class."""
-    total = ZERO
-    for share_class in ShareClass.objects.filter(cooperative=cooperative):
-        shares = ShareMovement.objects.filter(share_class=share_class).aggregate(
-            s=Coalesce(Sum("shares_delta"), 0)
-        )
-        total += share_class.nominal_eur * int(shares["s"])
-    return total
+    rows = (
+        ShareMovement.objects.filter(share_class__cooperative=cooperative)
+        .values("share_class__nominal_eur")
+        .annotate(s=Coalesce(Sum("shares_delta"), 0))
+    )
+    return sum((row["share_class__nominal_eur"] * int(row["s"]) for row in rows), ZERO)
 
 
 def policy_of(cooperative: Unit, *, draft: bool = False) -> Policy:

@@ -277,6 +277,8 @@ def share_movement_record(
         raise RuleViolation(broken)
 
     op = counter.next_operation
+    # In a transfer or a conversion the paid-in part travels with the shares, pro rata.
+    moved_paid = (paid * quantity / shares_held).quantize(Decimal("0.01")) if shares_held else Decimal(0)
     lines: list[ShareMovement] = []
     common = {"counter_op": op, "share_class": share_class, "on": on, "note": note, "actor": actor}
     if kind is MovementKind.SUBSCRIPTION:
@@ -293,8 +295,6 @@ def share_movement_record(
         lines.append(_write_line(membership=membership, kind=kind, shares=0, paid=-amount_eur, **common))
     elif kind is MovementKind.TRANSFER:
         assert counterparty is not None
-        # The paid-in part travels with the shares, pro rata.
-        moved_paid = (paid * quantity / shares_held).quantize(Decimal("0.01")) if shares_held else Decimal(0)
         lines.append(
             _write_line(membership=membership, kind=kind, shares=-quantity, paid=-moved_paid, **common)
         )
@@ -303,7 +303,6 @@ def share_movement_record(
         )
     elif kind is MovementKind.CONVERSION:
         assert to_class is not None
-        moved_paid = (paid * quantity / shares_held).quantize(Decimal("0.01")) if shares_held else Decimal(0)
         lines.append(
             _write_line(membership=membership, kind=kind, shares=-quantity, paid=-moved_paid, **common)
         )
@@ -312,7 +311,10 @@ def share_movement_record(
             _write_line(membership=membership, kind=kind, shares=quantity, paid=moved_paid, **common)
         )
     counter.next_operation = op + 1
-    capital_after = cooperative_capital_eur(cooperative)
+    # The lines just written are the only change to the capital: no second pass over the ledger.
+    capital_after = capital_now + sum(
+        (line.share_class.nominal_eur * line.shares_delta for line in lines), Decimal(0)
+    )
     counter.highest_capital_eur = max(capital.highest_eur, capital_after)
     counter.save(update_fields=["next_operation", "highest_capital_eur"])
     audit_record(
