@@ -61,8 +61,13 @@ bench: install
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 ## make messages: refresh the FR/NL/EN catalogues (needs GNU gettext) and compile them.
+## The project's catalogue holds the older apps; an app with its own locale/ keeps its own catalogue.
+OWN_CATALOGUE_APPS := $(patsubst src/coopgov/%/locale,%,$(wildcard src/coopgov/*/locale))
 messages: install
-	cd src/coopgov && ../../$(BIN)/coopgov makemessages -l fr -l nl -l en --no-obsolete --ignore 'domain/*'
+	cd src/coopgov && ../../$(BIN)/coopgov makemessages -l fr -l nl -l en --no-obsolete --ignore 'domain/*' \
+	  $(foreach app,$(OWN_CATALOGUE_APPS),--ignore '$(app)/*')
+	for app in $(OWN_CATALOGUE_APPS); do \
+	  (cd src/coopgov/$$app && ../../../$(BIN)/coopgov makemessages -l fr -l nl -l en --no-obsolete) || exit 1; done
 	cd src/coopgov && ../../$(BIN)/coopgov compilemessages
 
 clean:

@@ -12,9 +12,18 @@ from typing import Any
 
 import pytest
 
-LOCALE = Path(__file__).resolve().parent.parent / "src" / "coopgov" / "locale"
+SOURCE = Path(__file__).resolve().parent.parent / "src" / "coopgov"
+LOCALE = SOURCE / "locale"
 LANGUAGES = ("fr", "nl", "en")
 TRANSLATED = ("fr", "nl")
+# The project's catalogue, then one per app that keeps its own (`make messages` refreshes them all).
+CATALOGUES = [LOCALE, *sorted(p for p in SOURCE.glob("*/locale") if any(p.glob("*/LC_MESSAGES/django.po")))]
+PO_FILES = [(locale, language) for locale in CATALOGUES for language in LANGUAGES]
+PO_TRANSLATED = [(locale, language) for locale in CATALOGUES for language in TRANSLATED]
+
+
+def _name(value: object) -> str:
+    return str(value.relative_to(SOURCE)) if isinstance(value, Path) else str(value)
 
 
 @dataclass
@@ -76,13 +85,13 @@ def _append(entry: Entry, key: tuple[str, int], text: str) -> None:
         entry.msgstr[index] = entry.msgstr.get(index, "") + text
 
 
-def catalogue(language: str) -> list[Entry]:
-    return read_po(LOCALE / language / "LC_MESSAGES" / "django.po")
+def catalogue(language: str, locale: Path = LOCALE) -> list[Entry]:
+    return read_po(locale / language / "LC_MESSAGES" / "django.po")
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_message_has_a_translation_and_none_is_fuzzy(language: str) -> None:
-    entries = catalogue(language)
+@pytest.mark.parametrize(("locale", "language"), PO_FILES, ids=_name)
+def test_every_message_has_a_translation_and_none_is_fuzzy(locale: Path, language: str) -> None:
+    entries = catalogue(language, locale)
     assert entries, f"the {language} catalogue is empty"
     problems = [
         f"django.po:{e.line}: {e.msgid!r} is {'fuzzy' if e.fuzzy else 'untranslated'}"
@@ -92,11 +101,11 @@ def test_every_message_has_a_translation_and_none_is_fuzzy(language: str) -> Non
     assert problems == []
 
 
-@pytest.mark.parametrize("language", TRANSLATED)
-def test_translations_keep_the_placeholders_of_the_source(language: str) -> None:
+@pytest.mark.parametrize(("locale", "language"), PO_TRANSLATED, ids=_name)
+def test_translations_keep_the_placeholders_of_the_source(locale: Path, language: str) -> None:
     placeholder = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
     problems = []
-    for e in catalogue(language):
+    for e in catalogue(language, locale):
         for index, text in e.msgstr.items():
             source = e.msgid_plural if index > 0 and e.msgid_plural else e.msgid
             if sorted(placeholder.findall(source)) != sorted(placeholder.findall(text)):
@@ -104,13 +113,13 @@ def test_translations_keep_the_placeholders_of_the_source(language: str) -> None
     assert problems == []
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_compiled_catalogue_says_what_the_po_file_says(language: str) -> None:
+@pytest.mark.parametrize(("locale", "language"), PO_FILES, ids=_name)
+def test_the_compiled_catalogue_says_what_the_po_file_says(locale: Path, language: str) -> None:
     """The committed .mo is compiled from the committed .po (run `make messages` after editing)."""
-    with (LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb") as mo:
+    with (locale / language / "LC_MESSAGES" / "django.mo").open("rb") as mo:
         compiled: dict[Any, str] = gettext.GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
     stale = []
-    for e in catalogue(language):
+    for e in catalogue(language, locale):
         if e.msgid_plural:
             wanted = {(e.msgid, i): text for i, text in e.msgstr.items()}
         else:

@@ -8,8 +8,13 @@ from coopgov.api.audit import router as audit_router
 from coopgov.api.auth import api_auth
 from coopgov.api.errors import install_error_handlers
 from coopgov.decisions.api import router as decisions_router
+from coopgov.followup.api import router as followup_router
+from coopgov.meetings.api import router as meetings_router
 from coopgov.members.api import router as members_router
+from coopgov.notifications.api import router as notifications_router
 from coopgov.organisation.api import router as organisation_router
+from coopgov.orientations.api import router as orientations_router
+from coopgov.participation.api import router as participation_router
 
 api = NinjaAPI(
     title="coopgov API",
@@ -27,3 +32,8 @@ api.add_router("/", members_router)
 api.add_router("/", organisation_router)
 api.add_router("/", audit_router)
 api.add_router("/", decisions_router)
+api.add_router("/", participation_router)
+api.add_router("/", notifications_router)
+api.add_router("/", meetings_router)
+api.add_router("/", orientations_router)
+api.add_router("/", followup_router)

@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "coopgov.organisation",
     "coopgov.members",
     "coopgov.decisions",
+    "coopgov.participation",
+    "coopgov.notifications",
+    "coopgov.meetings",
+    "coopgov.orientations",
+    "coopgov.followup",
     "coopgov.api",
 ]
 
