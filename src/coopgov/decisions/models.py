@@ -26,7 +26,15 @@ METHOD_KINDS: dict[str, str] = {
     "irv": "ranked",
     "stv-scottish": "ranked",
     "stv-meek": "ranked",
+    # Not `coopgov tally` methods: For/Withhold elections (coopgov.domain.voting.for_withhold) read
+    # score ballots (1 = For, 0 = Withhold); participatory budgets (`coopgov budget` methods) read
+    # approval ballots of projects. See docs/adr/0007-assembly-rooms-sections-budgets.md.
+    "for-withhold": "score",
+    "greedy": "approval",
+    "equal-shares": "approval",
 }
+#: Methods counted outside `coopgov tally` (see coopgov.decisions.counting).
+BUDGET_METHODS = ("greedy", "equal-shares")
 DEFAULT_GRADES = ["excellent", "very good", "good", "fair", "poor", "reject"]
 
 
@@ -41,6 +49,7 @@ class Assembly(models.Model):
         EXTRAORDINARY = "extraordinary", _("Extraordinary general assembly")
         BOARD = "board", _("Board meeting")
         LOCAL = "local", _("Local (antenna) assembly")
+        SECTION = "section", _("Section assembly (elects delegates)")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -77,6 +86,14 @@ class Assembly(models.Model):
     proxies_same_college = models.BooleanField(_("proxies only within a collège"), default=False)
     allow_delegation_to_relays = models.BooleanField(_("delegation to relays allowed"), default=False)
     convened_at = models.DateTimeField(_("convened at"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("general assembly this section sends delegates to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sections",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -138,6 +155,7 @@ class Item(models.Model):
         MOTION = "motion", _("Motion")
         ELECTION = "election", _("Election")
         POLL = "poll", _("Poll")
+        BUDGET = "budget", _("Participatory budget")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Not yet open")
@@ -170,6 +188,17 @@ class Item(models.Model):
         ),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    majority = models.CharField(
+        _("share of For needed to be elected (For/Withhold)"),
+        max_length=12,
+        blank=True,
+        help_text=_(
+            "A fraction of For + Withhold, such as 1/2 (more than half) or 2/3 (at least two thirds)."
+        ),
+    )
+    budget_eur = models.DecimalField(
+        _("budget to share (participatory budget)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     proxy_report = models.JSONField(_("proxies applied at closing"), default=dict, blank=True)
 
     class Meta:
@@ -205,6 +234,9 @@ class Option(models.Model):
     key = models.SlugField(_("identifier"), max_length=40)
     label = models.CharField(_("label"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    cost_eur = models.DecimalField(
+        _("cost (participatory budget)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("option")
@@ -249,6 +281,14 @@ class Proxy(models.Model):
     paper_reference = models.CharField(_("reference of the paper proxy"), max_length=200, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_site = models.ForeignKey(
+        AssemblySite,
+        verbose_name=_("delegation to the relay of this site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delegations",
     )
 
     class Meta:
@@ -344,3 +384,75 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"result of {self.item_id}"
+
+
+class Presence(models.Model):
+    """A member of the electorate present in the room at a site, recorded by its relay. One site per member:
+    a member present in a room is not an online participant (and the reverse) for the quorum."""
+
+    site = models.ForeignKey(AssemblySite, on_delete=models.CASCADE, related_name="presences")
+    entry = models.OneToOneField(ElectorateEntry, on_delete=models.CASCADE, related_name="presence")
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("presence in the room")
+        verbose_name_plural = _("presences in the room")
+        ordering = ("site", "recorded_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} @ {self.site_id}"
+
+
+class HandCount(models.Model):
+    """Show-of-hands totals of one collège at one site on one item, counted by the relay."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="hand_counts")
+    site = models.ForeignKey(AssemblySite, on_delete=models.CASCADE, related_name="hand_counts")
+    college = models.CharField(_("category / collège"), max_length=16)
+    votes_for = models.PositiveIntegerField(_("for"))
+    votes_against = models.PositiveIntegerField(_("against"))
+    votes_abstain = models.PositiveIntegerField(_("abstain"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("show-of-hands count")
+        verbose_name_plural = _("show-of-hands counts")
+        ordering = ("item", "site", "college")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "site", "college"], name="one_hand_count_per_college")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} @ {self.site_id} / {self.college}"
+
+    @property
+    def total(self) -> int:
+        return self.votes_for + self.votes_against + self.votes_abstain
+
+
+class Delegate(models.Model):
+    """A delegate elected by a section assembly; at the general assembly their vote weighs the members
+    present or represented in their section, shared between the section's delegates (DOMAIN.md §2.3)."""
+
+    section = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="delegates")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    represents = models.PositiveIntegerField(_("members represented"))
+    section_present = models.PositiveIntegerField(_("members present or represented in the section"))
+    elected_at = models.DateTimeField(_("elected at"))
+
+    class Meta:
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+        ordering = ("section", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "membership"], name="one_delegate_entry_per_section")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section_id}: {self.membership_id}"
