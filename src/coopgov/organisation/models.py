@@ -198,3 +198,48 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit}"
+
+
+class CommunityMembership(models.Model):
+    """A person's membership of a thematic community, from the day they joined to the day they left.
+
+    Leaving closes the row (``left_at``); joining again opens a new one, so the rows are the dated history.
+    At most one open row per person and community (a partial unique constraint).
+    """
+
+    community = models.ForeignKey(
+        Unit,
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        related_name="community_memberships",
+        limit_choices_to={"kind": Unit.Kind.COMMUNITY},
+    )
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="communities"
+    )
+    joined_at = models.DateTimeField(_("joined at"))
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("community membership")
+        verbose_name_plural = _("community memberships")
+        ordering = ("joined_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "person"],
+                condition=Q(left_at__isnull=True),
+                name="one_open_community_membership",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True) | Q(left_at__gte=models.F("joined_at")),
+                name="community_left_after_joined",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "left_at"], name="community_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.community}"
+
+    @property
+    def permission_unit(self) -> Unit:
+        return self.community

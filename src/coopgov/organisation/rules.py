@@ -93,3 +93,19 @@ rules.add_perm("decisions.cast_ballot", is_in_electorate)
 rules.add_perm(
     "decisions.view_assembly", is_member_of_cooperative | is_staff_here | is_board_here | is_relay_here
 )
+
+
+# Thematic communities: an admitted member of any cooperative joins and leaves by themselves; staff of the
+# community (or above it) see its members and may remove one.
+@rules.predicate
+def is_admitted_member(user: Any, obj: Any = None) -> bool:
+    person_id = getattr(user, "person_id", None)
+    if person_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    from coopgov.members.models import Membership
+
+    return Membership.objects.filter(person_id=person_id, status="admitted").exists()
+
+
+rules.add_perm("organisation.join_community", is_admitted_member)
+rules.add_perm("organisation.manage_community", is_staff_here)

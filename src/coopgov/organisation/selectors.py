@@ -113,3 +113,72 @@ def organisation_overview() -> dict[str, Any]:
         unit.admitted_members = members_by_coop.get(unit.pk) or members_by_antenna.get(unit.pk, 0)  # type: ignore[attr-defined]
     groups = children.get(None, [])
     return {"groups": groups, "children": children}
+
+
+def communities_with_counts() -> list[Unit]:
+    """Every thematic community with ``current_members`` (open memberships) — two queries in all."""
+    from django.db.models import Count, Q
+
+    return list(
+        Unit.objects.filter(kind=Unit.Kind.COMMUNITY)
+        .annotate(
+            current_members=Count(
+                "community_memberships", filter=Q(community_memberships__left_at__isnull=True)
+            )
+        )
+        .select_related("parent")
+        .order_by("name")
+    )
+
+
+def community_by_code(code: str) -> Unit:
+    return Unit.objects.get(kind=Unit.Kind.COMMUNITY, code=code)
+
+
+def community_member_count(community: Unit) -> int:
+    from coopgov.organisation.models import CommunityMembership
+
+    return CommunityMembership.objects.filter(community=community, left_at__isnull=True).count()
+
+
+def community_history(community: Unit, person: Any) -> list[Any]:
+    """The person's dated memberships of the community, oldest first."""
+    from coopgov.organisation.models import CommunityMembership
+
+    if person is None:
+        return []
+    return list(CommunityMembership.objects.filter(community=community, person=person).order_by("joined_at"))
+
+
+def is_community_member(community: Unit, person: Any) -> bool:
+    from coopgov.organisation.models import CommunityMembership
+
+    if person is None:
+        return False
+    return CommunityMembership.objects.filter(
+        community=community, person=person, left_at__isnull=True
+    ).exists()
+
+
+def community_members(community: Unit) -> list[Any]:
+    """The open memberships of the community with their persons, for staff (one query)."""
+    from coopgov.organisation.models import CommunityMembership
+
+    return list(
+        CommunityMembership.objects.filter(community=community, left_at__isnull=True)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def community_processes(community: Unit) -> list[Any]:
+    """The participatory processes held by the community itself (its own space), newest first."""
+    from django.apps import apps
+
+    # The participation app is installed in every configuration; looked up by name so that the
+    # organisation (a lower layer) does not import it.
+    try:
+        process_model = apps.get_model("participation", "Process")
+    except LookupError:
+        return []
+    return list(process_model.objects.filter(unit=community).order_by("-pk"))
