@@ -126,12 +126,12 @@ def group_participation(
         index = month_index.get(month_of(act.day))
         if index is None:
             continue
-        person_groups = groups_of.get(act.person)
-        if person_groups is None:
+        found = groups_of.get(act.person)
+        if found is None:
             outside += 1
             continue
         all_participants.add(act.person)
-        for group in set(person_groups):
+        for group in set(found):
             acted[group].add(act.person)
             acted_in_month[group][index].add(act.person)
             kinds[group][act.kind] += 1
