@@ -1,0 +1,82 @@
+"""E-mails of notifications, one notice or a digest, rendered in the recipient's language (text and HTML)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from coopgov.accounts.models import User
+from coopgov.config.env import env_str
+from coopgov.notifications import kinds
+from coopgov.notifications.models import Notification
+
+
+def base_url() -> str:
+    """Where the platform is reached from outside, for links in e-mails (COOPGOV_BASE_URL)."""
+    return (
+        getattr(settings, "COOPGOV_BASE_URL", "") or env_str("COOPGOV_BASE_URL", "http://localhost:8000")
+    ).rstrip("/")
+
+
+def language_of(user: User) -> str:
+    """The recipient's language: their account's choice, else their register person's, else the default."""
+    if user.language:
+        return user.language
+    person = getattr(user, "person", None)
+    if person is not None and person.language:
+        return str(person.language)
+    return str(settings.LANGUAGE_CODE)
+
+
+def _absolute(url: str) -> str:
+    if not url:
+        return ""
+    return url if url.startswith(("http://", "https://")) else base_url() + url
+
+
+def _items(notifications: Sequence[Notification]) -> list[dict[str, Any]]:
+    return [
+        {"text": kinds.render(n.kind, n.params), "url": _absolute(n.url), "created_at": n.created_at}
+        for n in notifications
+    ]
+
+
+def build_email(
+    user: User, notifications: Sequence[Notification], period: str = "", *, total: int | None = None
+) -> EmailMultiAlternatives:
+    """One notice (``period`` empty) or a digest of several, in the recipient's language. Every e-mail ends
+    with a link to the notices and one to change or stop the e-mails."""
+    with translation.override(language_of(user)):
+        items = _items(notifications)
+        context: dict[str, Any] = {
+            "items": items,
+            "period": period,
+            "more": max(0, (total or len(notifications)) - len(notifications)),
+            "list_url": base_url() + reverse("notifications:list"),
+            "settings_url": base_url() + reverse("notifications:preferences"),
+        }
+        if not period:
+            subject = _("coopgov: %(text)s") % {"text": items[0]["text"][:120]}
+        elif period == "weekly":
+            subject = _("coopgov: your weekly digest (%(count)d notices)") % {
+                "count": total or len(notifications)
+            }
+        else:
+            subject = _("coopgov: your daily digest (%(count)d notices)") % {
+                "count": total or len(notifications)
+            }
+        context["subject"] = subject
+        text = render_to_string("notifications/email/notice.txt", context)
+        html = render_to_string("notifications/email/notice.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    message.attach_alternative(html, "text/html")
+    # Mail clients show an unsubscribe button from this header (RFC 2369).
+    message.extra_headers["List-Unsubscribe"] = f"<{context['settings_url']}>"
+    return message

@@ -1,0 +1,61 @@
+"""Pages of notifications: my notices (unread first, mark read, mark all read) and my e-mail choices."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coopgov.notifications import selectors, services
+from coopgov.notifications.forms import PreferencesForm
+from coopgov.notifications.models import Notification
+
+PAGE_SIZE = 30
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    items = selectors.shown(list(page.object_list))
+    unread = sum(1 for item in items if item.read_at is None)
+    return render(request, "notifications/list.html", {"page": page, "items": items, "unread_here": unread})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk)
+    if not request.user.has_perm("notifications.read_notification", notification):
+        raise PermissionDenied
+    services.notification_mark_read(notification=notification, user=request.user)  # type: ignore[arg-type]
+    # "Open" marks read and follows the notice's link; "Mark read" stays on the list.
+    target = notification.url if request.POST.get("open") else ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notification_mark_all_read(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("%(count)d notices marked read.") % {"count": count})
+    return redirect("notifications:list")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = selectors.preferences_of(request.user)  # type: ignore[arg-type]
+    initial = {"general": current[""], **{f"group_{g}": d for g, d in current.items() if g}}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.preferences_set(user=request.user, choices=form.choices_by_group())  # type: ignore[arg-type]
+        messages.success(request, _("Your e-mail choices are saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
