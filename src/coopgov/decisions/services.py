@@ -131,6 +131,11 @@ def assembly_convene(*, assembly: Assembly, actor: Any, now: datetime | None = N
     if locked.record_date > now.date():
         raise DecisionRefused("record_date_in_future", _("The record date cannot be in the future."))
     eligible, total = _freeze_electorate(locked)
+    from coopgov.decisions.sections import apply_delegates
+
+    delegates = apply_delegates(locked)  # with section assemblies, only their delegates vote
+    if delegates is not None:
+        eligible = delegates
     locked.status = Assembly.Status.CONVENED
     locked.convened_at = now
     locked.save(update_fields=["status", "convened_at"])
@@ -219,13 +224,18 @@ def item_close(*, item: Item, actor: Any) -> Item:
     locked = Item.objects.select_for_update(of=("self",)).select_related("assembly").get(pk=item.pk)
     if locked.status != Item.Status.OPEN:
         raise DecisionRefused("item_not_open", _("Only an open item can be closed."))
+    from coopgov.decisions.room import room_ballots_at_close, room_silent_ballots
+
+    # Show-of-hands counts become ballots; members present in a room who did not vote count as present.
+    room = room_ballots_at_close(locked)
     # Only the fields the proxies need: a large assembly has tens of thousands of voters per item.
     voters = list(
         ElectorateEntry.objects.filter(participations__item=locked)
         .only("id", "weight", "college")
         .order_by("id")
     )
-    resolved = _resolved_weights(locked, voters)
+    resolved = _resolved_weights(locked, voters + room.silent)
+    room_silent_ballots(locked, room, resolved.weights)
     for entry in voters:
         weight = resolved.weights[str(entry.pk)]
         if weight == Fraction(entry.weight):
