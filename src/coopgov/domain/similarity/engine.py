@@ -1,0 +1,155 @@
+"""Word and character n-gram TF-IDF vectors, cosine similarity, near-duplicate pairs and nearest texts.
+
+Each document becomes two L2-normalised TF-IDF vectors: one over its stemmed content words (unigrams and
+bigrams), one over character 3- to 5-grams of its folded content words (which catches spelling variants,
+compounds — Dutch 'ledenvergadering' / 'vergadering van de leden' — and what the light stemmer leaves).
+The two are joined with weights √w and √(1−w), so the dot product of two documents is
+``w · cos(words) + (1 − w) · cos(chars)``, a number between 0 and 1.
+
+Vocabulary and IDF come from the documents given (a process's proposals, a cooperative's, the group's):
+scores are relative to that collection and not comparable across calls on different collections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from math import sqrt
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from coopgov.domain.similarity.normalise import tokens
+
+# Weight of the word vector in the combined score (the rest goes to character n-grams). Chosen on the
+# labelled check in docs/methods/text-similarity.md; 0.5 was within a point of the best there.
+WORD_WEIGHT = 0.5
+# Rows of the similarity matrix computed at once: bounds memory to BLOCK × n scores.
+BLOCK = 1024
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text to compare: its id (any hashable the caller uses), the text and its language (fr, nl, en;
+    anything else is treated as unknown: the stop words of all three, no stemming)."""
+
+    id: object
+    text: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two documents whose similarity reaches the threshold; ``a`` comes before ``b`` in the input."""
+
+    a: object
+    b: object
+    score: float
+
+
+def _analyse(document: Document) -> list[str]:
+    return tokens(document.text, document.language)
+
+
+def _words(doc_tokens: list[str]) -> list[str]:
+    bigrams = [f"{x} {y}" for x, y in pairwise(doc_tokens)]
+    return doc_tokens + bigrams
+
+
+def _chars(doc_tokens: list[str]) -> list[str]:
+    grams: list[str] = []
+    for token in doc_tokens:
+        padded = f" {token} "
+        for n in (3, 4, 5):
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+def _identity(x: list[str]) -> list[str]:
+    return x
+
+
+def vectors(documents: Sequence[Document], word_weight: float = WORD_WEIGHT) -> sp.csr_matrix:
+    """The combined, L2-normalised TF-IDF rows of the documents (one row per document, in order)."""
+    if not 0.0 <= word_weight <= 1.0:
+        raise ValueError(f"word_weight must be between 0 and 1, not {word_weight}")
+    analysed = [_analyse(d) for d in documents]
+    parts = []
+    for weight, build in ((word_weight, _words), (1.0 - word_weight, _chars)):
+        if weight == 0.0:
+            continue
+        features = [build(t) for t in analysed]
+        if not any(features):
+            parts.append(sp.csr_matrix((len(documents), 1)))
+            continue
+        vectorizer = TfidfVectorizer(
+            analyzer=_identity, sublinear_tf=True, norm="l2", dtype=np.float32, lowercase=False
+        )
+        parts.append(vectorizer.fit_transform(features) * np.float32(sqrt(weight)))
+    return sp.hstack(parts, format="csr", dtype=np.float32)
+
+
+def _check_ids(documents: Sequence[Document]) -> None:
+    seen: set[object] = set()
+    for document in documents:
+        if document.id in seen:
+            raise ValueError(f"two documents have the id {document.id!r}")
+        seen.add(document.id)
+
+
+def similar_pairs(
+    documents: Sequence[Document], threshold: float = 0.5, *, word_weight: float = WORD_WEIGHT
+) -> list[Pair]:
+    """Every pair of documents with similarity ≥ ``threshold`` (0 < threshold ≤ 1), best first (ties by
+    input order). The sparse product is computed in row blocks, so memory stays at BLOCK × n floats plus
+    the pairs found; time grows with n² × (shared n-grams): see benchmarks/bench_similarity.py and
+    docs/methods/text-similarity.md for the measured bound at 10,000 documents."""
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+    _check_ids(documents)
+    n = len(documents)
+    if n < 2:
+        return []
+    matrix = vectors(documents, word_weight)
+    transposed = matrix.T.tocsc()
+    found: list[tuple[float, int, int]] = []
+    for start in range(0, n, BLOCK):
+        stop = min(n, start + BLOCK)
+        block = (matrix[start:stop] @ transposed).tocoo()
+        rows = block.row + start
+        keep = (block.col > rows) & (block.data >= threshold - 1e-6)
+        for i, j, score in zip(rows[keep], block.col[keep], block.data[keep], strict=True):
+            found.append((min(1.0, float(score)), int(i), int(j)))
+    found.sort(key=lambda t: (-round(t[0], 6), t[1], t[2]))
+    return [Pair(documents[i].id, documents[j].id, round(score, 6)) for score, i, j in found]
+
+
+def nearest(
+    query: Document,
+    documents: Sequence[Document],
+    k: int = 5,
+    *,
+    threshold: float = 0.0,
+    word_weight: float = WORD_WEIGHT,
+) -> list[tuple[object, float]]:
+    """The ``k`` documents most similar to ``query`` (a document with the query's id is skipped), best
+    first, each with its score; only scores above ``threshold``. The vocabulary is that of the documents
+    and the query together."""
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    _check_ids(documents)
+    others = [d for d in documents if d.id != query.id]
+    if not others:
+        return []
+    matrix = vectors([query, *others], word_weight)
+    scores = (matrix[1:] @ matrix[0].T).toarray().ravel()
+    order = sorted(range(len(others)), key=lambda i: (-round(float(scores[i]), 6), i))
+    return [(others[i].id, round(min(1.0, float(scores[i])), 6)) for i in order[:k] if scores[i] > threshold]
+
+
+def similarity(a: Document, b: Document, *, word_weight: float = WORD_WEIGHT) -> float:
+    """The similarity of two texts alone (IDF from the two: prefer ``similar_pairs`` on a collection)."""
+    matrix = vectors([a, b], word_weight)
+    return round(min(1.0, float((matrix[0] @ matrix[1].T).toarray()[0, 0])), 6)
