@@ -1,0 +1,235 @@
+"""Reads of orientations: the provenance of roll-up proposals (where each came from, with supports),
+provenance by antenna for the national and group views, and suggested duplicates across antennas."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from coopgov.meetings.models import Contribution
+from coopgov.organisation.models import Unit
+from coopgov.orientations.models import RollupSource
+from coopgov.participation.models import Proposal, Support
+
+
+@dataclass(frozen=True)
+class SourceUnit:
+    """The unit a source came from: an antenna (or, for a national proposal rolled up to the group, the
+    national cooperative)."""
+
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    kind: str  # "proposal" or "contribution"
+    id: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source of a roll-up proposal.
+
+    ``supports`` is live: the distinct members supporting the source now, each member counted once over
+    the whole provenance (at the first source they supported, in roll-up order). ``supports_at_rollup``
+    is the count stored when the item was bundled (``None`` for items that arrived by a merge or through
+    an intermediate roll-up). A meeting contribution has no supports (0). ``via`` is the id of the
+    intermediate proposal it came through (a national proposal rolled up to the group; a merged
+    duplicate), ``None`` for a direct source.
+    """
+
+    antenna: SourceUnit
+    source: SourceItem
+    supports: int
+    supports_at_rollup: int | None = None
+    meeting: str = ""
+    via: int | None = None
+    merged: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Node:
+    """A child in the provenance tree: a proposal or a contribution, how it arrived, with its unit."""
+
+    kind: str
+    obj: Any
+    unit: Unit
+    supports_at_rollup: int | None
+    merged: bool
+    children: list[_Node] = field(default_factory=list)
+
+
+def _children_of(proposal_ids: set[int]) -> dict[int, list[_Node]]:
+    """The direct sources of each proposal: its roll-up sources, then the duplicates merged into it."""
+    out: dict[int, list[_Node]] = defaultdict(list)
+    rows = RollupSource.objects.filter(parent_id__in=proposal_ids).select_related(
+        "unit", "proposal", "contribution__meeting"
+    )
+    for row in rows.order_by("added_at", "id"):
+        if row.kind == RollupSource.Kind.PROPOSAL:
+            out[row.parent_id].append(
+                _Node("proposal", row.proposal, row.unit, row.supports_at_rollup, merged=False)
+            )
+        else:
+            out[row.parent_id].append(
+                _Node("contribution", row.contribution, row.unit, row.supports_at_rollup, merged=False)
+            )
+    merged = Proposal.objects.filter(merged_into_id__in=proposal_ids).select_related("process__unit")
+    for proposal in merged.order_by("id"):
+        assert proposal.merged_into_id is not None
+        out[proposal.merged_into_id].append(
+            _Node("proposal", proposal, proposal.process.unit, None, merged=True)
+        )
+    return out
+
+
+def _build_trees(proposal_ids: list[int]) -> dict[int, list[_Node]]:
+    """Expand level by level: one pair of queries per level of roll-ups, not per proposal."""
+    expanded: dict[int, list[_Node]] = {}
+    waiting: dict[int, list[_Node]] = defaultdict(list)
+    frontier = set(proposal_ids)
+    while frontier:
+        children = _children_of(frontier)
+        next_frontier: set[int] = set()
+        for pid in frontier:
+            nodes = children.get(pid, [])
+            expanded[pid] = nodes
+            for node in waiting.pop(pid, []):
+                node.children = nodes
+            for node in nodes:
+                if node.kind != "proposal":
+                    continue
+                if node.obj.pk in expanded:
+                    node.children = expanded[node.obj.pk]
+                else:
+                    waiting[node.obj.pk].append(node)
+                    next_frontier.add(node.obj.pk)
+        frontier = next_frontier
+    return {pid: expanded.get(pid, []) for pid in proposal_ids}
+
+
+def _flatten(
+    nodes: list[_Node], via: int | None, path: frozenset[int] = frozenset()
+) -> Iterable[tuple[_Node, int | None]]:
+    """Leaves first, then the intermediate proposal they came through (it may have supporters of its own).
+    ``path`` stops a cycle, which the services refuse to create anyway."""
+    for node in nodes:
+        key = node.obj.pk if node.kind == "proposal" else -node.obj.pk
+        if key in path:
+            continue
+        if node.children:
+            yield from _flatten(node.children, node.obj.pk, path | {key})
+        yield node, via
+
+
+def provenance_by_proposal(proposal_ids: Iterable[int]) -> dict[int, list[Source]]:
+    """For each proposal id, its sources (an empty list when it was not rolled up from anything).
+
+    A number of queries that depends on the depth of roll-ups (antenna → cooperative → group: three
+    levels), not on how many proposals are asked for.
+    """
+    ids = list(dict.fromkeys(int(i) for i in proposal_ids))
+    if not ids:
+        return {}
+    trees = _build_trees(ids)
+    flat = {pid: list(_flatten(trees[pid], None, frozenset({pid}))) for pid in ids}
+    proposal_source_ids = {n.obj.pk for items in flat.values() for n, _via in items if n.kind == "proposal"}
+    supporters: dict[int, set[int]] = defaultdict(set)
+    for proposal_id, user_id in Support.objects.filter(proposal_id__in=proposal_source_ids).values_list(
+        "proposal_id", "user_id"
+    ):
+        supporters[proposal_id].add(user_id)
+    result: dict[int, list[Source]] = {}
+    for pid in ids:
+        counted: set[int] = set()
+        sources = []
+        for node, via in flat[pid]:
+            if node.kind == "proposal":
+                fresh = supporters.get(node.obj.pk, set()) - counted
+                counted |= fresh
+                item = SourceItem(
+                    "proposal", node.obj.pk, node.obj.display_title, node.obj.get_absolute_url()
+                )
+                meeting = ""
+            else:
+                fresh = set()
+                item = SourceItem("contribution", node.obj.pk, node.obj.title, node.obj.get_absolute_url())
+                meeting = node.obj.meeting.title
+            sources.append(
+                Source(
+                    antenna=SourceUnit(node.unit.pk, node.unit.code, node.unit.display_name),
+                    source=item,
+                    supports=len(fresh),
+                    supports_at_rollup=node.supports_at_rollup if via is None else None,
+                    meeting=meeting,
+                    via=via,
+                    merged=node.merged,
+                )
+            )
+        result[pid] = sources
+    return result
+
+
+@dataclass(frozen=True)
+class AntennaTotal:
+    """One row of the by-antenna view: how many sources and (deduplicated) supports came from a unit."""
+
+    unit: SourceUnit
+    proposals: int
+    contributions: int
+    supports: int
+
+
+def totals_by_antenna(sources: Iterable[Source]) -> list[AntennaTotal]:
+    """Group sources by the unit they came from, the largest supports first (then by code)."""
+    acc: dict[int, list[int]] = {}
+    units: dict[int, SourceUnit] = {}
+    for s in sources:
+        units[s.antenna.id] = s.antenna
+        row = acc.setdefault(s.antenna.id, [0, 0, 0])
+        row[0 if s.source.kind == "proposal" else 1] += 1
+        row[2] += s.supports
+    rows = [AntennaTotal(units[k], v[0], v[1], v[2]) for k, v in acc.items()]
+    return sorted(rows, key=lambda r: (-r.supports, -(r.proposals + r.contributions), r.unit.code))
+
+
+def orientations_of(unit: Unit) -> list[Proposal]:
+    """The roll-up proposals (orientations) in the processes of ``unit``: proposals with at least one source
+    (bundled items or merged duplicates), newest first."""
+    return list(
+        Proposal.objects.filter(process__unit=unit)
+        .filter(Q(rollup_sources__isnull=False) | Q(merged_from__isnull=False))
+        .exclude(status=Proposal.Status.MERGED)
+        .select_related("process")
+        .distinct()
+        .order_by("-created_at", "-id")
+    )
+
+
+def rollup_candidates(unit: Unit) -> tuple[list[Proposal], list[Contribution]]:
+    """What may be rolled up from ``unit`` and the units below it: visible proposals not merged away, and
+    meeting contributions, with their units."""
+    proposals = list(
+        Proposal.objects.filter(process__unit__path__startswith=unit.path, hidden_at__isnull=True)
+        .exclude(status__in=[Proposal.Status.MERGED, Proposal.Status.WITHDRAWN])
+        .exclude(process__unit=unit)
+        .select_related("process__unit")
+        .order_by("process__unit__path", "-support_count", "id")
+    )
+    contributions = list(
+        Contribution.objects.filter(meeting__antenna__path__startswith=unit.path)
+        .select_related("meeting__antenna", "agenda_item", "attendance", "entered_by")
+        .order_by("meeting__antenna__path", "meeting__starts_at", "id")
+    )
+    return proposals, contributions
