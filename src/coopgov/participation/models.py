@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from coopgov.i18n_text import pick
 from coopgov.organisation.models import Unit
 from coopgov.participation.features import Feature, default_features
+from coopgov.participation.texts import Shown, shown
 
 
 class Component(models.TextChoices):
@@ -78,6 +79,14 @@ class Process(models.Model):
     @property
     def display_description(self) -> str:
         return pick(_with_original(self.descriptions, self.language, self.description), self.description)
+
+    @property
+    def title_shown(self) -> Shown:
+        return shown(self.title, self.language, self.titles)
+
+    @property
+    def description_shown(self) -> Shown:
+        return shown(self.description, self.language, self.descriptions)
 
     def has_component(self, component: str) -> bool:
         return component in (self.components or [])
@@ -278,6 +287,14 @@ class Proposal(Moderated, MemberText):
     def display_body(self) -> str:
         return pick(_with_original(self.bodies, self.language, self.body), self.body)
 
+    @property
+    def title_shown(self) -> Shown:
+        return shown(self.title, self.language, self.titles)
+
+    @property
+    def body_shown(self) -> Shown:
+        return shown(self.body, self.language, self.bodies)
+
 
 class Support(models.Model):
     """One member's support for a proposal: at most one per member and proposal."""
@@ -351,6 +368,10 @@ class Comment(Moderated, MemberText):
     @property
     def display_body(self) -> str:
         return pick(_with_original(self.bodies, self.language, self.body), self.body)
+
+    @property
+    def body_shown(self) -> Shown:
+        return shown(self.body, self.language, self.bodies)
 
 
 class Amendment(Moderated, MemberText):

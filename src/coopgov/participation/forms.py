@@ -1,0 +1,192 @@
+"""Forms of the participation pages: they check shape and length; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from coopgov.participation import services
+from coopgov.participation.models import Comment, Phase, Report
+from coopgov.participation.texts import reader_language
+
+LANGUAGE_CHOICES = list(settings.LANGUAGES)
+
+
+class LanguageField(forms.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Language you write in"))
+        super().__init__(choices=LANGUAGE_CHOICES, **kwargs)
+
+
+class RefusalMixin:
+    """Show a service's refusal beside the field it is about (or above the form)."""
+
+    def add_refusal(self, refused: services.ParticipationRefused) -> None:
+        field = refused.field if refused.field in self.fields else None  # type: ignore[attr-defined]
+        self.add_error(field, refused.message)  # type: ignore[attr-defined]
+
+
+class ProposalForm(RefusalMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=services.TITLE_MAX)
+    body = forms.CharField(
+        label=_("Your proposal"), max_length=services.BODY_MAX, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    language = LanguageField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = reader_language()
+
+
+class ProposalEditForm(RefusalMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=services.TITLE_MAX)
+    body = forms.CharField(
+        label=_("Your proposal"), max_length=services.BODY_MAX, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class CommentForm(RefusalMixin, forms.Form):
+    stance = forms.ChoiceField(
+        label=_("Your stance"),
+        choices=[
+            ("for", _("For")),
+            ("against", _("Against")),
+            ("question", _("Question")),
+            ("", _("No stance")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label=_("Your comment"), max_length=services.COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    language = LanguageField()
+    parent = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=2_147_483_647
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = reader_language()
+        self.fields["stance"].initial = ""
+
+    def clean_stance(self) -> str:
+        stance = self.cleaned_data.get("stance") or ""
+        return stance if stance in Comment.Stance.values else ""
+
+
+class ReplyForm(CommentForm):
+    """A reply has no stance of its own (it answers a comment, not the proposal)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["stance"]
+        self.fields["body"].label = _("Your reply")
+
+
+class AmendmentForm(RefusalMixin, forms.Form):
+    body = forms.CharField(
+        label=_("The text as you would amend it"),
+        max_length=services.BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    rationale = forms.CharField(
+        label=_("Why"),
+        max_length=services.COMMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    language = LanguageField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = reader_language()
+
+
+class AttachmentForm(RefusalMixin, forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, PNG, JPEG, ODT, DOCX or plain text; at most 5 MB."),
+    )
+
+
+class ReportForm(RefusalMixin, forms.Form):
+    reason = forms.ChoiceField(label=_("Why do you report this?"), choices=Report.Reason.choices)
+    details = forms.CharField(
+        label=_("Details (required for “Other”)"),
+        max_length=services.REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class HideForm(RefusalMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason shown to the author"),
+        max_length=services.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TranslationForm(RefusalMixin, forms.Form):
+    language = forms.ChoiceField(label=_("Translation into"), choices=LANGUAGE_CHOICES)
+    title = forms.CharField(label=_("Title"), max_length=services.TITLE_MAX, required=False)
+    body = forms.CharField(
+        label=_("Text"), max_length=services.BODY_MAX, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    def __init__(
+        self, *args: Any, with_title: bool = True, original_language: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [(c, n) for c, n in LANGUAGE_CHOICES if c != original_language]
+        if with_title:
+            self.fields["title"].required = True
+        else:
+            del self.fields["title"]
+
+
+class PhaseSwitchForm(forms.Form):
+    phase = forms.TypedChoiceField(label=_("Phase in force"), coerce=int)
+
+    def __init__(self, *args: Any, phases: list[Phase], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        phase = self.fields["phase"]
+        assert isinstance(phase, forms.ChoiceField)
+        phase.choices = [(p.pk, f"{p.position}. {p.display_title}") for p in phases]
+
+
+PHASE_KIND_CHOICES = list(Phase.Kind.choices)
+
+
+class ProcessForm(RefusalMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=services.TITLE_MAX)
+    slug = forms.SlugField(
+        label=_("Short name in addresses"),
+        max_length=80,
+        required=False,
+        help_text=_("Letters, digits and hyphens; left empty, it is made from the title."),
+    )
+    language = LanguageField()
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=services.BODY_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    phases = forms.MultipleChoiceField(
+        label=_("Phases, in this order"),
+        choices=PHASE_KIND_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["information", "contribution", "deliberation", "decision", "follow_up"],
+    )
+    meetings = forms.BooleanField(label=_("This process also holds meetings"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = reader_language()

@@ -1,0 +1,767 @@
+"""Writes on processes: create and switch phases, propose, support, comment, amend, attach, report,
+moderate, follow and translate.
+
+Every act is atomic, re-checks the rule that matters at the moment of the act (the phase's feature, the
+one-support rule, the moderator's role) and is audited; the people concerned are notified through
+``coopgov.notifications.services.notify`` after the act is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from coopgov.accounts.models import User
+from coopgov.audit.services import audit_record
+from coopgov.i18n_text import SUPPORTED
+from coopgov.notifications.services import notify
+from coopgov.organisation.models import Unit
+from coopgov.participation import notifications as kinds
+from coopgov.participation.features import Feature
+from coopgov.participation.models import (
+    Amendment,
+    Attachment,
+    Comment,
+    Component,
+    Follow,
+    Phase,
+    Process,
+    Proposal,
+    Report,
+    Support,
+)
+
+TITLE_MAX = 200
+BODY_MAX = 10_000
+COMMENT_MAX = 5_000
+REASON_MAX = 1_000
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Accepted attachments: the extension, its type, and the first bytes every such file starts with.
+ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "txt": ("text/plain", ()),
+}
+
+
+class ParticipationRefused(Exception):
+    """An act the rules do not allow now; the message says what (and which field) to the person."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+# --- checks shared by the acts ------------------------------------------------------------------------------
+
+
+def _text(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise ParticipationRefused(
+            "invalid_characters", _("This text holds characters that are not allowed."), field
+        )
+    if required and not value:
+        raise ParticipationRefused("required", _("This field is required."), field)
+    if len(value) > limit:
+        raise ParticipationRefused(
+            "too_long",
+            _("Enter at most %(max)s characters (you entered %(n)s).") % {"max": limit, "n": len(value)},
+            field,
+        )
+    return value
+
+
+def _language(value: str, field: str = "language") -> str:
+    if value not in SUPPORTED:
+        raise ParticipationRefused(
+            "unknown_language", _("Choose French, Dutch or English (fr, nl or en)."), field
+        )
+    return value
+
+
+def _require_feature(process: Process, feature: Feature) -> None:
+    """The phase in force when the act is recorded must allow it (re-read under lock)."""
+    phase = Phase.objects.filter(pk=Process.objects.filter(pk=process.pk).values("current_phase")[:1]).first()
+    if phase is None or not phase.allows(feature):
+        messages = {
+            Feature.PROPOSING: _("The current phase of this process does not take new proposals."),
+            Feature.SUPPORTING: _("The current phase of this process does not take supports."),
+            Feature.COMMENTING: _("The current phase of this process does not take comments."),
+            Feature.AMENDING: _("The current phase of this process does not take amendments."),
+        }
+        raise ParticipationRefused(f"{feature.value}_closed", messages[feature])
+
+
+def _require_open(proposal: Proposal) -> None:
+    if proposal.hidden_at is not None:
+        raise ParticipationRefused("hidden", _("This proposal was hidden by a moderator."))
+    if proposal.status != Proposal.Status.PUBLISHED:
+        raise ParticipationRefused(
+            "proposal_closed",
+            _("This proposal is %(status)s: it no longer changes.")
+            % {"status": proposal.get_status_display()},
+        )
+
+
+def _name(user: Any) -> str:
+    person = getattr(user, "person", None)
+    return person.display_name if person is not None else getattr(user, "email", str(user))
+
+
+def _followers(*, proposal: Proposal | None = None, process: Process | None = None) -> list[User]:
+    follows = (
+        Follow.objects.filter(proposal=proposal)
+        if proposal is not None
+        else Follow.objects.filter(process=process)
+    )
+    return list(User.objects.filter(pk__in=follows.values("user_id"), is_active=True))
+
+
+def _others(users: Iterable[User], actor: Any) -> list[User]:
+    return [u for u in users if u.pk != getattr(actor, "pk", None)]
+
+
+def _follow(user: User | None, **target: Any) -> None:
+    if user is not None and user.pk is not None:
+        Follow.objects.get_or_create(user=user, **target)
+
+
+# --- processes and phases ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhasePlan:
+    kind: str
+    starts_on: date | None = None
+    ends_on: date | None = None
+    title: str = ""
+
+
+@transaction.atomic
+def process_create(
+    *,
+    unit: Unit,
+    title: str,
+    language: str,
+    actor: Any,
+    description: str = "",
+    slug: str = "",
+    titles: dict[str, str] | None = None,
+    descriptions: dict[str, str] | None = None,
+    components: Sequence[str] = (Component.PROPOSALS,),
+    phases: Sequence[PhasePlan] = (PhasePlan("information"), PhasePlan("contribution")),
+    current: int = 0,
+) -> Process:
+    """A process of ``unit`` with its phases (each starting with its kind's features); ``current`` is the
+    index of the phase in force."""
+    title = _text(title, field="title", limit=TITLE_MAX)
+    slug = slugify(slug or title)[:80] or "process"
+    if Process.objects.filter(unit=unit, slug=slug).exists():
+        raise ParticipationRefused(
+            "slug_taken", _("This unit already has a process called “%(slug)s”.") % {"slug": slug}, "slug"
+        )
+    unknown = [c for c in components if c not in Component.values]
+    if unknown:
+        raise ParticipationRefused(
+            "unknown_component",
+            _("Unknown component: %(names)s.") % {"names": ", ".join(unknown)},
+            "components",
+        )
+    if not phases or not 0 <= current < len(phases):
+        raise ParticipationRefused(
+            "no_phase", _("A process needs at least one phase, and one in force."), "phases"
+        )
+    process = Process.objects.create(
+        unit=unit,
+        slug=slug,
+        language=_language(language),
+        title=title,
+        titles=dict(titles or {}),
+        description=_text(description, field="description", limit=BODY_MAX, required=False),
+        descriptions=dict(descriptions or {}),
+        components=list(dict.fromkeys(str(c) for c in components)),
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    rows = []
+    for position, plan in enumerate(phases, start=1):
+        if plan.kind not in Phase.Kind.values:
+            raise ParticipationRefused(
+                "unknown_phase", _("Unknown kind of phase: %(kind)s.") % {"kind": plan.kind}, "phases"
+            )
+        if plan.starts_on and plan.ends_on and plan.ends_on < plan.starts_on:
+            raise ParticipationRefused("phase_dates", _("A phase cannot end before it starts."), "phases")
+        phase = Phase(
+            process=process,
+            kind=plan.kind,
+            position=position,
+            title=plan.title,
+            starts_on=plan.starts_on,
+            ends_on=plan.ends_on,
+        )
+        phase.apply_default_features()
+        rows.append(phase)
+    Phase.objects.bulk_create(rows)
+    process.current_phase = Phase.objects.get(process=process, position=current + 1)
+    process.save(update_fields=["current_phase"])
+    audit_record(
+        actor=actor,
+        action="participation.process_created",
+        obj=process,
+        unit=unit,
+        after={
+            "title": process.title,
+            "phases": [p.kind for p in rows],
+            "current": process.current_phase.kind,
+        },
+    )
+    return process
+
+
+@transaction.atomic
+def process_phase_switch(*, process: Process, phase: Phase, actor: Any) -> Process:
+    """Put ``phase`` in force; the followers of the process are told what it now allows."""
+    locked = Process.objects.select_for_update().select_related("current_phase").get(pk=process.pk)
+    if phase.process_id != locked.pk:
+        raise ParticipationRefused("phase_elsewhere", _("This phase belongs to another process."), "phase")
+    before = locked.current_phase.kind if locked.current_phase else None
+    if locked.current_phase_id == phase.pk:
+        return locked
+    locked.current_phase = phase
+    locked.save(update_fields=["current_phase"])
+    audit_record(
+        actor=actor,
+        action="participation.phase_switched",
+        obj=locked,
+        unit=locked.unit,
+        before={"phase": before},
+        after={"phase": phase.kind, "position": phase.position},
+    )
+    notify(
+        recipients=_others(_followers(process=locked), actor),
+        kind=kinds.PHASE_CHANGED % phase.kind,
+        target=locked,
+        actor=actor if isinstance(actor, User) else None,
+        params={"process": locked.display_title},
+    )
+    return locked
+
+
+@transaction.atomic
+def phase_features_set(*, phase: Phase, features: Iterable[str], actor: Any) -> Phase:
+    """Switch a phase's features on or off (those not named are switched off)."""
+    wanted = set(features)
+    unknown = wanted - {f.value for f in Feature}
+    if unknown:
+        raise ParticipationRefused(
+            "unknown_feature",
+            _("Unknown feature: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+            "features",
+        )
+    before = [f.value for f in phase.features()]
+    for feature in Feature:
+        setattr(phase, feature.value, feature.value in wanted)
+    phase.save(update_fields=[f.value for f in Feature])
+    audit_record(
+        actor=actor,
+        action="participation.phase_features_set",
+        obj=phase,
+        unit=phase.process.unit,
+        before={"features": before},
+        after={"features": [f.value for f in phase.features()]},
+    )
+    return phase
+
+
+# --- proposals ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    process: Process,
+    author: User | None,
+    title: str,
+    body: str,
+    language: str,
+    actor: Any,
+    author_person: Any = None,
+    entered_by: User | None = None,
+) -> Proposal:
+    """A new proposal in the process's current phase. When a relay or staff types it for someone, the
+    person is ``author_person`` and the relay ``entered_by``; the page marks it "entered by X for Y"."""
+    title = _text(title, field="title", limit=TITLE_MAX)
+    body = _text(body, field="body", limit=BODY_MAX)
+    language = _language(language)
+    if not process.has_component(Component.PROPOSALS):
+        raise ParticipationRefused("no_proposals", _("This process does not take proposals."))
+    _require_feature(process, Feature.PROPOSING)
+    if entered_by is not None and author_person is None and author is None:
+        raise ParticipationRefused(
+            "on_behalf_of_whom", _("Say for whom this proposal is entered."), "author_person"
+        )
+    proposal = Proposal.objects.create(
+        process=process,
+        author=author,
+        author_person=author_person if author_person is not None else getattr(author, "person", None),
+        author_name=_name(author_person) if author_person is not None else (_name(author) if author else ""),
+        entered_by=entered_by,
+        title=title,
+        body=body,
+        language=language,
+    )
+    audit_record(
+        actor=actor,
+        action="participation.proposal_created",
+        obj=proposal,
+        unit=process.unit,
+        after={"process": process.pk, "title": title, "language": language},
+        on_behalf_of=proposal.author_name if entered_by is not None else "",
+    )
+    _follow(author, proposal=proposal)
+    notify(
+        recipients=_others(_followers(process=process), actor),
+        kind=kinds.PROPOSAL_ADDED,
+        target=proposal,
+        actor=author,
+        params={"process": process.display_title, "proposal": title},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_edit(*, proposal: Proposal, title: str, body: str, actor: Any) -> Proposal:
+    """The author changes the text while the phase takes proposals. Translations of the old text are
+    dropped: they no longer say the same thing."""
+    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    _require_open(locked)
+    _require_feature(locked.process, Feature.PROPOSING)
+    title = _text(title, field="title", limit=TITLE_MAX)
+    body = _text(body, field="body", limit=BODY_MAX)
+    before = {"title": locked.title, "body": locked.body}
+    locked.title, locked.body = title, body
+    locked.titles, locked.bodies, locked.translated_by = {}, {}, {}
+    locked.save(update_fields=["title", "body", "titles", "bodies", "translated_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="participation.proposal_edited",
+        obj=locked,
+        unit=locked.process.unit,
+        before=before,
+        after={"title": title, "body": body},
+    )
+    return locked
+
+
+@transaction.atomic
+def support_add(*, proposal: Proposal, user: User) -> Support:
+    """One support per member and proposal (the database refuses a second one)."""
+    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    _require_open(locked)
+    _require_feature(locked.process, Feature.SUPPORTING)
+    try:
+        with transaction.atomic():
+            support = Support.objects.create(proposal=locked, user=user)
+    except IntegrityError:
+        raise ParticipationRefused("already_supported", _("You already support this proposal.")) from None
+    Proposal.objects.filter(pk=locked.pk).update(support_count=F("support_count") + 1)
+    count = locked.support_count + 1
+    audit_record(actor=user, action="participation.support_added", obj=locked, unit=locked.process.unit)
+    if count in kinds.SUPPORT_MILESTONES:
+        notify(
+            recipients=_followers(proposal=locked),
+            kind=kinds.SUPPORT_MILESTONE,
+            target=locked,
+            params={"proposal": locked.display_title, "count": count},
+        )
+    return support
+
+
+@transaction.atomic
+def support_remove(*, proposal: Proposal, user: User) -> None:
+    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    _require_feature(locked.process, Feature.SUPPORTING)
+    deleted, _rows = Support.objects.filter(proposal=locked, user=user).delete()
+    if not deleted:
+        raise ParticipationRefused("not_supported", _("You do not support this proposal."))
+    Proposal.objects.filter(pk=locked.pk).update(support_count=F("support_count") - 1)
+    audit_record(actor=user, action="participation.support_removed", obj=locked, unit=locked.process.unit)
+
+
+# --- comments and amendments -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    proposal: Proposal,
+    author: User,
+    body: str,
+    language: str,
+    stance: str = "",
+    parent: Comment | None = None,
+) -> Comment:
+    """A comment with a stance, or a reply to a comment of the same proposal. The followers of the
+    proposal are told; the author of the comment replied to is told it is a reply."""
+    body = _text(body, field="body", limit=COMMENT_MAX)
+    language = _language(language)
+    if stance not in Comment.Stance.values:
+        raise ParticipationRefused(
+            "unknown_stance", _("Choose for, against, question or no stance."), "stance"
+        )
+    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    if locked.hidden_at is not None:
+        raise ParticipationRefused("hidden", _("This proposal was hidden by a moderator."))
+    _require_feature(locked.process, Feature.COMMENTING)
+    if parent is not None and parent.proposal_id != locked.pk:
+        raise ParticipationRefused(
+            "parent_elsewhere", _("You can only reply to a comment on this proposal."), "parent"
+        )
+    comment = Comment.objects.create(
+        proposal=locked, author=author, body=body, language=language, stance=stance, parent=parent
+    )
+    Proposal.objects.filter(pk=locked.pk).update(comment_count=F("comment_count") + 1)
+    audit_record(
+        actor=author,
+        action="participation.comment_added",
+        obj=comment,
+        unit=locked.process.unit,
+        after={"proposal": locked.pk, "stance": stance, "parent": parent.pk if parent else None},
+    )
+    params = {"actor": _name(author), "proposal": locked.display_title}
+    replied_to = parent.author if parent is not None and parent.author_id != author.pk else None
+    if replied_to is not None:
+        notify(recipients=[replied_to], kind=kinds.REPLY_ADDED, target=comment, actor=author, params=params)
+    notify(
+        recipients=[u for u in _others(_followers(proposal=locked), author) if u != replied_to],
+        kind=kinds.COMMENT_ADDED,
+        target=comment,
+        actor=author,
+        params=params,
+    )
+    _follow(author, proposal=locked)
+    return comment
+
+
+@transaction.atomic
+def amendment_propose(
+    *, proposal: Proposal, author: User, body: str, language: str, rationale: str = ""
+) -> Amendment:
+    """A proposed new text for the proposal; the diff is against the text as it stands now."""
+    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    _require_open(locked)
+    _require_feature(locked.process, Feature.AMENDING)
+    body = _text(body, field="body", limit=BODY_MAX)
+    if body == locked.body.strip():
+        raise ParticipationRefused(
+            "no_change", _("The amended text is the same as the proposal's text."), "body"
+        )
+    amendment = Amendment.objects.create(
+        proposal=locked,
+        author=author,
+        base_body=locked.body,
+        body=body,
+        rationale=_text(rationale, field="rationale", limit=COMMENT_MAX, required=False),
+        language=_language(language),
+    )
+    audit_record(
+        actor=author,
+        action="participation.amendment_proposed",
+        obj=amendment,
+        unit=locked.process.unit,
+        after={"proposal": locked.pk},
+    )
+    if locked.author is not None and locked.author_id != author.pk:
+        notify(
+            recipients=[locked.author],
+            kind=kinds.AMENDMENT_PROPOSED,
+            target=amendment,
+            actor=author,
+            params={"actor": _name(author), "proposal": locked.display_title},
+        )
+    return amendment
+
+
+@transaction.atomic
+def amendment_decide(*, amendment: Amendment, accept: bool, actor: Any, note: str = "") -> Amendment:
+    """The proposal's author (or the unit's staff) accepts or rejects; accepting replaces the text."""
+    locked = Amendment.objects.select_for_update().select_related("proposal__process").get(pk=amendment.pk)
+    if locked.status != Amendment.Status.PENDING:
+        raise ParticipationRefused("already_decided", _("This amendment has already been answered."))
+    if locked.hidden_at is not None:
+        raise ParticipationRefused("hidden", _("This amendment was hidden by a moderator."))
+    proposal = locked.proposal
+    _require_open(proposal)
+    locked.status = Amendment.Status.ACCEPTED if accept else Amendment.Status.REJECTED
+    locked.decided_by = actor if isinstance(actor, User) else None
+    locked.decided_at = timezone.now()
+    locked.decision_note = _text(note, field="note", limit=COMMENT_MAX, required=False)
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if accept:
+        proposal.body = locked.body
+        proposal.bodies = {}  # translations of the old text no longer say the same thing
+        proposal.save(update_fields=["body", "bodies", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="participation.amendment_decided",
+        obj=locked,
+        unit=proposal.process.unit,
+        after={"status": locked.status, "note": locked.decision_note},
+    )
+    if locked.author is not None:
+        notify(
+            recipients=[locked.author],
+            kind=kinds.AMENDMENT_ACCEPTED if accept else kinds.AMENDMENT_REJECTED,
+            target=locked,
+            params={"proposal": proposal.display_title},
+        )
+    return locked
+
+
+# --- attachments -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, proposal: Proposal, upload: UploadedFile, actor: User) -> Attachment:
+    """Attach a file: at most 5 MB, of an accepted type whose content matches its name."""
+    name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_TYPES:
+        raise ParticipationRefused(
+            "file_type",
+            _("“%(name)s” is not an accepted type. Accepted: %(types)s.")
+            % {"name": name, "types": ", ".join(sorted(ATTACHMENT_TYPES))},
+            "file",
+        )
+    size = upload.size or 0
+    if size > ATTACHMENT_MAX_BYTES:
+        raise ParticipationRefused(
+            "file_too_large",
+            _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "name": name,
+                "size": f"{size / 1024 / 1024:.1f}",
+                "limit": ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            },
+            "file",
+        )
+    if size == 0:
+        raise ParticipationRefused("file_empty", _("“%(name)s” is empty.") % {"name": name}, "file")
+    content_type, signatures = ATTACHMENT_TYPES[extension]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if signatures and not any(head.startswith(s) for s in signatures):
+        raise ParticipationRefused(
+            "file_content",
+            _("“%(name)s” does not contain what its name says (.%(ext)s).")
+            % {"name": name, "ext": extension},
+            "file",
+        )
+    if extension == "txt" and b"\x00" in head:
+        raise ParticipationRefused(
+            "file_content", _("“%(name)s” is not a text file.") % {"name": name}, "file"
+        )
+    attachment = Attachment(
+        proposal=proposal, original_name=name, content_type=content_type, size=size, uploaded_by=actor
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="participation.attachment_added",
+        obj=attachment,
+        unit=proposal.process.unit,
+        after={"proposal": proposal.pk, "name": name, "size": size},
+    )
+    return attachment
+
+
+# --- moderation --------------------------------------------------------------------------------------------
+
+Target = Proposal | Comment | Amendment
+
+
+def _target_kind(target: Target) -> str:
+    return {Proposal: "proposal", Comment: "comment", Amendment: "amendment"}[type(target)]
+
+
+def proposal_of(target: Target) -> Proposal:
+    return target if isinstance(target, Proposal) else target.proposal
+
+
+@transaction.atomic
+def report_create(*, target: Target, reporter: User, reason: str, details: str = "") -> Report:
+    """A member reports content to the unit's moderators (once per open report and member)."""
+    if reason not in Report.Reason.values:
+        raise ParticipationRefused("unknown_reason", _("Choose a reason for the report."), "reason")
+    details = _text(details, field="details", limit=REASON_MAX, required=reason == Report.Reason.OTHER)
+    kind = _target_kind(target)
+    if Report.objects.filter(reporter=reporter, resolution="", **{kind: target}).exists():
+        raise ParticipationRefused(
+            "already_reported", _("You have already reported this; moderators will look at it.")
+        )
+    report = Report.objects.create(
+        reporter=reporter,
+        process=proposal_of(target).process,
+        reason=reason,
+        details=details,
+        **{kind: target},
+    )
+    audit_record(
+        actor=reporter,
+        action="participation.reported",
+        obj=report,
+        unit=report.process.unit,
+        after={kind: target.pk, "reason": reason},
+    )
+    return report
+
+
+@transaction.atomic
+def content_hide(*, target: Target, reason: str, actor: User) -> Target:
+    """A moderator hides content with a reason; its author still sees it, with the reason, and is told.
+    Open reports about it are closed as "hidden"."""
+    reason = _text(reason, field="reason", limit=REASON_MAX)
+    model = type(target)
+    locked = model.objects.select_for_update().get(pk=target.pk)
+    if locked.hidden_at is not None:
+        raise ParticipationRefused("already_hidden", _("This is already hidden."))
+    locked.hidden_at, locked.hidden_by, locked.hidden_reason = timezone.now(), actor, reason
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    kind = _target_kind(locked)
+    proposal = proposal_of(locked)
+    Report.objects.filter(resolution="", **{kind: locked}).update(
+        resolution=Report.Resolution.HIDDEN, resolved_by=actor, resolved_at=locked.hidden_at
+    )
+    audit_record(
+        actor=actor,
+        action=f"participation.{kind}_hidden",
+        obj=locked,
+        unit=proposal.process.unit,
+        after={"reason": reason},
+    )
+    if locked.author is not None:
+        notify(
+            recipients=[locked.author],
+            kind=kinds.HIDDEN[kind],
+            target=proposal,
+            actor=actor,
+            params={"proposal": proposal.display_title, "reason": reason},
+        )
+    return locked
+
+
+@transaction.atomic
+def content_unhide(*, target: Target, actor: User) -> Target:
+    model = type(target)
+    locked = model.objects.select_for_update().get(pk=target.pk)
+    if locked.hidden_at is None:
+        raise ParticipationRefused("not_hidden", _("This is not hidden."))
+    before = {"reason": locked.hidden_reason}
+    locked.hidden_at, locked.hidden_by, locked.hidden_reason = None, None, ""
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    kind = _target_kind(locked)
+    audit_record(
+        actor=actor,
+        action=f"participation.{kind}_shown_again",
+        obj=locked,
+        unit=proposal_of(locked).process.unit,
+        before=before,
+    )
+    return locked
+
+
+@transaction.atomic
+def report_dismiss(*, report: Report, actor: User) -> Report:
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.resolution:
+        raise ParticipationRefused("already_resolved", _("This report has already been dealt with."))
+    locked.resolution, locked.resolved_by, locked.resolved_at = (
+        Report.Resolution.DISMISSED,
+        actor,
+        timezone.now(),
+    )
+    locked.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    audit_record(actor=actor, action="participation.report_dismissed", obj=locked, unit=locked.process.unit)
+    return locked
+
+
+# --- following and translations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_set(
+    *, user: User, following: bool, proposal: Proposal | None = None, process: Process | None = None
+) -> bool:
+    """Follow or stop following a proposal or a process; returns whether the user now follows it."""
+    target: dict[str, Any] = {"proposal": proposal} if proposal is not None else {"process": process}
+    if following:
+        _follow(user, **target)
+    else:
+        Follow.objects.filter(user=user, **target).delete()
+    return following
+
+
+@transaction.atomic
+def translation_add(
+    *, target: Proposal | Comment | Process, language: str, actor: User, body: str = "", title: str = ""
+) -> Any:
+    """Add (or replace) the translation of member text into ``language``; who added it is kept beside it.
+
+    A proposal takes a title and a text, a comment a text, a process a title and a description. The
+    author's own language is never overwritten: the original stays as written.
+    """
+    language = _language(language)
+    model = type(target)
+    locked = model.objects.select_for_update().get(pk=target.pk)
+    if language == locked.language:
+        raise ParticipationRefused(
+            "same_language",
+            _("This is the language the text was written in; the original stays as it is."),
+            "language",
+        )
+    changed: dict[str, str] = {}
+    if isinstance(locked, Comment):
+        locked.bodies = {**locked.bodies, language: _text(body, field="body", limit=COMMENT_MAX)}
+        changed["body"] = locked.bodies[language]
+        fields = ["bodies"]
+    elif isinstance(locked, Proposal):
+        locked.titles = {**locked.titles, language: _text(title, field="title", limit=TITLE_MAX)}
+        locked.bodies = {**locked.bodies, language: _text(body, field="body", limit=BODY_MAX)}
+        changed = {"title": locked.titles[language], "body": locked.bodies[language]}
+        fields = ["titles", "bodies"]
+    else:
+        locked.titles = {**locked.titles, language: _text(title, field="title", limit=TITLE_MAX)}
+        description = _text(body, field="body", limit=BODY_MAX, required=False)
+        locked.descriptions = {**locked.descriptions, language: description}
+        changed = {"title": locked.titles[language], "description": description}
+        fields = ["titles", "descriptions"]
+    if hasattr(locked, "translated_by"):
+        locked.translated_by = {**locked.translated_by, language: actor.pk}
+        fields.append("translated_by")
+    locked.save(update_fields=fields)
+    unit = locked.unit if isinstance(locked, Process) else proposal_of(locked).process.unit
+    audit_record(
+        actor=actor,
+        action="participation.translation_added",
+        obj=locked,
+        unit=unit,
+        after={"language": language, **changed},
+    )
+    return locked
