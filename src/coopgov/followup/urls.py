@@ -1,5 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from coopgov.followup import views
 
 app_name = "followup"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.cycle_list, name="cycles"),
+    path("dashboards/", views.dashboard_index, name="dashboards"),
+    path("dashboards/<str:code>/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/", views.cycle_detail, name="cycle"),
+    path("<slug:slug>/<int:number>/", views.recommendation_detail, name="recommendation"),
+    path("<slug:slug>/<int:number>/answer/", views.recommendation_answer, name="answer"),
+    path("<slug:slug>/<int:number>/follow/", views.recommendation_follow, name="follow"),
+    path("<slug:slug>/<int:number>/unfollow/", views.recommendation_unfollow, name="unfollow"),
+]

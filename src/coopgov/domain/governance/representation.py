@@ -53,11 +53,13 @@ DEFAULT_RULE = UnderRepresentationRule()
 
 @dataclass(frozen=True)
 class Act:
-    """One act of participation: who, which day, what (e.g. "proposal", "comment", "support")."""
+    """Acts of participation: who, which day, what (e.g. "proposal", "comment", "support"), how many (a
+    database may hand over one row per person, month and kind with its count)."""
 
     person: int
     day: date
     kind: str
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -128,13 +130,13 @@ def group_participation(
             continue
         found = groups_of.get(act.person)
         if found is None:
-            outside += 1
+            outside += act.count
             continue
         all_participants.add(act.person)
         for group in set(found):
             acted[group].add(act.person)
             acted_in_month[group][index].add(act.person)
-            kinds[group][act.kind] += 1
+            kinds[group][act.kind] += act.count
     members = len(groups_of)
     participants = len(all_participants)
     rows = []

@@ -1,0 +1,250 @@
+"""Reads of the follow-up (cycles, recommendations with counts per status) and of the participation
+dashboards (acts of participation per collège, profile and antenna by month, against the register)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from coopgov.domain.governance.representation import (
+    DEFAULT_RULE,
+    Act,
+    DimensionFigures,
+    group_participation,
+    months_between,
+)
+from coopgov.followup.models import Cycle, Recommendation, Status, StatusChange
+from coopgov.organisation.models import CommunityMembership, Unit
+
+# --- the follow-up of recommendations ---------------------------------------------------------------------
+
+
+def cycles() -> list[Cycle]:
+    """Every cycle, newest first, with how many recommendations it has (one query)."""
+    return list(Cycle.objects.select_related("unit").annotate(recommendation_count=Count("recommendations")))
+
+
+def cycle_by_slug(slug: str) -> Cycle:
+    return Cycle.objects.select_related("unit").get(slug=slug)
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    theme: str = ""  # a theme code
+    body: int | None = None  # a body id
+
+
+def recommendations(cycle: Cycle, filters: Filters = Filters()) -> QuerySet[Recommendation]:
+    """The cycle's recommendations matching the filters, in number order, with theme, group and body."""
+    qs = Recommendation.objects.filter(cycle=cycle).select_related(
+        "theme", "group__unit", "addressed_to__unit"
+    )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.theme:
+        qs = qs.filter(theme__code=filters.theme)
+    if filters.body is not None:
+        qs = qs.filter(addressed_to_id=filters.body)
+    return qs.order_by("number")
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+    width: float  # 0–100, share of the largest count (for the bar chart)
+
+
+def status_counts(cycle: Cycle, filters: Filters = Filters()) -> list[StatusCount]:
+    """How many recommendations stand in each status (every status listed, zero included), under the theme
+    and body filters (the status filter would leave one bar: it does not apply here). One query."""
+    qs = recommendations(cycle, Filters(theme=filters.theme, body=filters.body))
+    found = dict(qs.order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
+    top = max(found.values(), default=0) or 1
+    return [
+        StatusCount(s.value, str(s.label), found.get(s.value, 0), round(100 * found.get(s.value, 0) / top, 2))
+        for s in Status
+    ]
+
+
+def recommendation_detail(cycle: Cycle, number: int) -> Recommendation:
+    return (
+        Recommendation.objects.select_related(
+            "theme", "group__unit", "addressed_to__unit", "cycle", "source_proposal"
+        )
+        .prefetch_related(Prefetch("history", queryset=StatusChange.objects.order_by("on", "pk")))
+        .get(cycle=cycle, number=number)
+    )
+
+
+def follows(recommendation: Recommendation, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return recommendation.follows.filter(user=user).exists()
+
+
+# --- participation dashboards -----------------------------------------------------------------------------
+
+KIND_PROPOSAL = "proposal"
+KIND_COMMENT = "comment"
+KIND_SUPPORT = "support"
+KIND_ATTENDANCE = "attendance"
+KIND_VOTE = "vote"
+KINDS = (KIND_PROPOSAL, KIND_COMMENT, KIND_SUPPORT, KIND_ATTENDANCE, KIND_VOTE)
+
+
+@dataclass(frozen=True)
+class Register:
+    """The members of a dashboard's scope and their groups in each dimension."""
+
+    colleges: dict[int, list[str]]
+    profiles: dict[int, list[str]]
+    antennas: dict[int, list[str]]
+    college_names: dict[str, str]
+    antenna_names: dict[str, str]
+
+
+def dashboard_units(user: Any) -> list[Unit]:
+    """The group, cooperatives and antennas whose dashboard the user may read, in tree order."""
+    from coopgov.organisation.selectors import units_where
+
+    wanted = (Unit.Kind.GROUP, Unit.Kind.COOPERATIVE, Unit.Kind.ANTENNA, Unit.Kind.COMMUNITY)
+    ids = set(units_where(user, "staff").values_list("pk", flat=True)) | set(
+        units_where(user, "board").values_list("pk", flat=True)
+    )
+    return list(Unit.objects.filter(pk__in=ids, kind__in=wanted).order_by("path"))
+
+
+def scope_register(unit: Unit) -> Register:
+    """Admitted members of the unit (one query): a cooperative's own members; an antenna's members are
+    those of its cooperative living there; the group's are everyone's; a community's, its current members.
+    A person in two cooperatives counts once, in both cooperatives' collèges."""
+    from coopgov.members.models import Membership
+
+    qs = Membership.objects.filter(status="admitted")
+    if unit.kind == Unit.Kind.COOPERATIVE:
+        qs = qs.filter(cooperative=unit)
+    elif unit.kind == Unit.Kind.ANTENNA:
+        qs = qs.filter(cooperative_id=unit.parent_id, person__home_antenna=unit)
+    elif unit.kind == Unit.Kind.COMMUNITY:
+        members = CommunityMembership.objects.filter(community=unit, left_at__isnull=True).values("person_id")
+        qs = qs.filter(person_id__in=members)
+    colleges: dict[int, list[str]] = {}
+    profiles: dict[int, list[str]] = {}
+    antennas: dict[int, list[str]] = {}
+    college_names: dict[str, str] = {}
+    antenna_names: dict[str, str] = {}
+    two_countries = unit.kind in (Unit.Kind.GROUP, Unit.Kind.COMMUNITY)
+    rows = qs.values_list(
+        "person_id",
+        "cooperative__code",
+        "category__code",
+        "category__name",
+        "category__names",
+        "person__profiles",
+        "person__home_antenna__code",
+        "person__home_antenna__name",
+    )
+    from coopgov.i18n_text import pick
+
+    for person, coop, code, name, names, person_profiles, antenna_code, antenna_name in rows:
+        key = f"{coop} {code}" if two_countries else code
+        colleges.setdefault(person, []).append(key)
+        college_names[key] = f"{coop} · {pick(names, name)}" if two_countries else pick(names, name)
+        profiles[person] = list(person_profiles or [])
+        antennas[person] = [antenna_code] if antenna_code else []
+        if antenna_code:
+            antenna_names[antenna_code] = antenna_name
+    return Register(colleges, profiles, antennas, college_names, antenna_names)
+
+
+def _month_start(today: date, months: int) -> date:
+    year, month = today.year, today.month - (months - 1)
+    while month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, 1)
+
+
+def participation_acts(since: datetime) -> list[Act]:
+    """Every act of participation since ``since``, as (person, month, kind, count) — one grouped query per
+    kind of act, whatever the volume. Acts entered by a relay count for the person they were entered for."""
+    from coopgov.decisions.models import Participation
+    from coopgov.meetings.models import Attendance
+    from coopgov.participation.models import Comment, Proposal, Support
+
+    acts: list[Act] = []
+
+    def add(kind: str, rows: Iterable[tuple[int | None, Any, int]]) -> None:
+        for person, month, count in rows:
+            if person is not None and month is not None:
+                acts.append(Act(person, month.date() if isinstance(month, datetime) else month, kind, count))
+
+    def grouped(qs: QuerySet[Any], person: str, at: str) -> Iterable[tuple[int | None, Any, int]]:
+        return (
+            qs.filter(**{f"{at}__gte": since})
+            .annotate(month=TruncMonth(at))
+            .values_list(person, "month")
+            .annotate(n=Count("pk"))
+            .values_list(person, "month", "n")
+            .order_by()
+        )
+
+    from django.db.models.functions import Coalesce
+
+    proposals = Proposal.objects.annotate(person=Coalesce("author_person_id", "author__person_id"))
+    add(KIND_PROPOSAL, grouped(proposals, "person", "created_at"))
+    add(KIND_COMMENT, grouped(Comment.objects.all(), "author__person_id", "created_at"))
+    add(KIND_SUPPORT, grouped(Support.objects.all(), "user__person_id", "created_at"))
+    attendances = Attendance.objects.annotate(
+        person=Coalesce("user__person_id", "registration__user__person_id")
+    )
+    add(KIND_ATTENDANCE, grouped(attendances, "person", "meeting__starts_at"))
+    add(KIND_VOTE, grouped(Participation.objects.all(), "entry__membership__person_id", "cast_at"))
+    return acts
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    unit: Unit
+    months: tuple[str, ...]
+    colleges: DimensionFigures
+    profiles: DimensionFigures
+    antennas: DimensionFigures
+    labels: dict[str, dict[str, str]]  # dimension → group key → label
+
+
+def dashboard(unit: Unit, *, months: int = 12, today: date | None = None) -> Dashboard:
+    """Participation of the unit's members over the last ``months`` months (this month included), by
+    collège, stakeholder profile and antenna, with the under-represented groups flagged
+    (``coopgov.domain.governance.representation``). Acts anywhere in the platform count: the question is
+    whether the members of a group are heard at all. A fixed number of queries (one for the register, one
+    per kind of act)."""
+    today = today or timezone.localdate()
+    first = _month_start(today, months)
+    buckets = months_between(first, today)
+    since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    register = scope_register(unit)
+    acts = participation_acts(since)
+    from coopgov.members.models import Profile
+
+    profile_labels = {p.value: str(p.label) for p in Profile}
+    return Dashboard(
+        unit=unit,
+        months=tuple(buckets),
+        colleges=group_participation(register.colleges, acts, buckets, DEFAULT_RULE),
+        profiles=group_participation(register.profiles, acts, buckets, DEFAULT_RULE),
+        antennas=group_participation(register.antennas, acts, buckets, DEFAULT_RULE),
+        labels={
+            "colleges": register.college_names,
+            "profiles": profile_labels,
+            "antennas": register.antenna_names,
+        },
+    )

@@ -1,0 +1,333 @@
+"""Writes of the follow-up: cycles, themes, local groups, recommendations, the body's answers (dated status
+history) and follows. Every act is atomic and audited; a status change notifies the followers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopgov.audit.services import audit_record
+from coopgov.followup.models import (
+    Cycle,
+    LocalGroup,
+    Recommendation,
+    RecommendationFollow,
+    Status,
+    StatusChange,
+    Theme,
+)
+from coopgov.notifications.services import notify
+from coopgov.organisation.models import Body, Unit
+
+
+class FollowupRefused(Exception):
+    """An act the rules do not allow; the message says what, for the person who tried."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def _same_line(a: Unit, b: Unit) -> bool:
+    """One unit is the other, or above it, or below it."""
+    return a.path.startswith(b.path) or b.path.startswith(a.path)
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    unit: Unit,
+    slug: str,
+    title: str,
+    starts_on: date,
+    actor: Any,
+    titles: dict[str, str] | None = None,
+    description: str = "",
+    descriptions: dict[str, str] | None = None,
+    ends_on: date | None = None,
+) -> Cycle:
+    if ends_on is not None and ends_on < starts_on:
+        raise FollowupRefused("ends_before_start", _("A cycle cannot end before it starts."), "ends_on")
+    if Cycle.objects.filter(slug=slug).exists():
+        raise FollowupRefused(
+            "slug_taken", _("Another cycle already uses the short name %(slug)s.") % {"slug": slug}, "slug"
+        )
+    cycle = Cycle.objects.create(
+        unit=unit,
+        slug=slug,
+        title=title,
+        titles=titles or {},
+        description=description,
+        descriptions=descriptions or {},
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    audit_record(
+        actor=actor,
+        action="followup.cycle_created",
+        obj=cycle,
+        unit=unit,
+        after={"slug": slug, "title": title},
+    )
+    return cycle
+
+
+@transaction.atomic
+def theme_add(
+    *, cycle: Cycle, code: str, title: str, actor: Any, titles: dict[str, str] | None = None, order: int = 0
+) -> Theme:
+    if cycle.themes.filter(code=code).exists():
+        raise FollowupRefused(
+            "theme_code_taken", _("The cycle already has a theme %(code)s.") % {"code": code}, "code"
+        )
+    theme = Theme.objects.create(cycle=cycle, code=code, title=title, titles=titles or {}, order=order)
+    audit_record(
+        actor=actor,
+        action="followup.theme_added",
+        obj=theme,
+        unit=cycle.unit,
+        after={"code": code, "title": title},
+    )
+    return theme
+
+
+@transaction.atomic
+def local_group_create(
+    *,
+    cycle: Cycle,
+    unit: Unit,
+    name: str,
+    actor: Any,
+    theme: Theme | None = None,
+    secretary: str = "",
+    facilitator: str = "",
+    process: Any = None,
+) -> LocalGroup:
+    if unit.kind not in (Unit.Kind.ANTENNA, Unit.Kind.COMMUNITY):
+        raise FollowupRefused(
+            "group_unit", _("A local group works in an antenna or a thematic community."), "unit"
+        )
+    if theme is not None and theme.cycle_id != cycle.pk:
+        raise FollowupRefused("theme_of_other_cycle", _("This theme belongs to another cycle."), "theme")
+    if process is not None and process.unit_id != unit.pk:
+        raise FollowupRefused(
+            "process_elsewhere", _("The group's process must be held by the group's own unit."), "process"
+        )
+    group = LocalGroup.objects.create(
+        cycle=cycle,
+        unit=unit,
+        name=name,
+        theme=theme,
+        secretary=secretary,
+        facilitator=facilitator,
+        process=process,
+    )
+    audit_record(
+        actor=actor,
+        action="followup.group_created",
+        obj=group,
+        unit=unit,
+        after={"cycle": cycle.slug, "name": name},
+    )
+    return group
+
+
+@transaction.atomic
+def recommendation_submit(
+    *,
+    cycle: Cycle,
+    theme: Theme,
+    addressed_to: Body,
+    title: str,
+    text: str,
+    submitted_on: date,
+    actor: Any,
+    language: str = "fr",
+    group: LocalGroup | None = None,
+    due_on: date | None = None,
+    source_proposal: Any = None,
+    titles: dict[str, str] | None = None,
+    texts: dict[str, str] | None = None,
+) -> Recommendation:
+    """Record a recommendation handed in to a body: numbered in the cycle's order, awaiting a response."""
+    # The cycle row is locked so that two recommendations recorded at once get consecutive numbers.
+    cycle = Cycle.objects.select_for_update().select_related("unit").get(pk=cycle.pk)
+    if theme.cycle_id != cycle.pk:
+        raise FollowupRefused("theme_of_other_cycle", _("This theme belongs to another cycle."), "theme")
+    if group is not None and group.cycle_id != cycle.pk:
+        raise FollowupRefused(
+            "group_of_other_cycle", _("This local group belongs to another cycle."), "group"
+        )
+    if not _same_line(addressed_to.unit, cycle.unit):
+        raise FollowupRefused(
+            "body_elsewhere",
+            _("%(body)s is not a body of the unit running the cycle, nor of a unit above or below it.")
+            % {"body": addressed_to.name},
+            "addressed_to",
+        )
+    if not title.strip() or not text.strip():
+        raise FollowupRefused(
+            "empty", _("A recommendation needs a title and a text."), "title" if not title.strip() else "text"
+        )
+    if submitted_on > timezone.localdate():
+        raise FollowupRefused("future", _("The submission date cannot be in the future."), "submitted_on")
+    if due_on is not None and due_on < submitted_on:
+        raise FollowupRefused(
+            "due_before_submitted", _("The due date cannot come before the submission."), "due_on"
+        )
+    number = (cycle.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
+    recommendation = Recommendation.objects.create(
+        cycle=cycle,
+        number=number,
+        theme=theme,
+        group=group,
+        addressed_to=addressed_to,
+        language=language,
+        title=title.strip(),
+        titles=titles or {},
+        text=text.strip(),
+        texts=texts or {},
+        submitted_on=submitted_on,
+        due_on=due_on,
+        source_proposal=source_proposal,
+    )
+    audit_record(
+        actor=actor,
+        action="followup.recommendation_submitted",
+        obj=recommendation,
+        unit=addressed_to.unit,
+        after={
+            "cycle": cycle.slug,
+            "number": number,
+            "title": recommendation.title,
+            "body": addressed_to.name,
+        },
+    )
+    return recommendation
+
+
+def followers(recommendation: Recommendation) -> list[Any]:
+    """Who is told of a status change: the recommendation's followers, and when it came from a proposal,
+    that proposal's followers and author."""
+    from coopgov.accounts.models import User
+
+    ids = set(
+        RecommendationFollow.objects.filter(recommendation=recommendation).values_list("user_id", flat=True)
+    )
+    if recommendation.source_proposal_id is not None:
+        from coopgov.participation.models import Follow, Proposal
+
+        ids |= set(
+            Follow.objects.filter(proposal_id=recommendation.source_proposal_id).values_list(
+                "user_id", flat=True
+            )
+        )
+        author = (
+            Proposal.objects.filter(pk=recommendation.source_proposal_id)
+            .values_list("author_id", flat=True)
+            .first()
+        )
+        if author is not None:
+            ids.add(author)
+    return list(User.objects.filter(pk__in=ids).order_by("pk"))
+
+
+@transaction.atomic
+def recommendation_set_status(
+    *,
+    recommendation: Recommendation,
+    status: str,
+    response: str,
+    on: date,
+    actor: Any,
+    due_on: date | None = None,
+) -> StatusChange:
+    """The body's answer: a new status with the response given, dated; kept in the history, audited, and
+    told to the followers. Only staff or board of the body's unit (or above) may answer."""
+    recommendation = (
+        Recommendation.objects.select_for_update()
+        .select_related("addressed_to__unit", "cycle")
+        .get(pk=recommendation.pk)
+    )
+    if not getattr(actor, "has_perm", None) or not actor.has_perm(
+        "followup.answer_recommendation", recommendation
+    ):
+        raise FollowupRefused(
+            "not_allowed",
+            _("Only staff or board members of %(unit)s may answer for %(body)s.")
+            % {
+                "unit": recommendation.addressed_to.unit.display_name,
+                "body": recommendation.addressed_to.name,
+            },
+        )
+    if status not in {s.value for s in Status} or status == Status.SUBMITTED:
+        raise FollowupRefused(
+            "bad_status",
+            _("The status must be one of: done, in progress, not done, rejected, postponed."),
+            "status",
+        )
+    response = response.strip()
+    if not response:
+        raise FollowupRefused(
+            "response_required", _("A status change needs a response explaining it."), "response"
+        )
+    if on > timezone.localdate():
+        raise FollowupRefused("future", _("The date of the answer cannot be in the future."), "on")
+    if on < recommendation.submitted_on:
+        raise FollowupRefused(
+            "before_submission", _("The answer cannot be dated before the submission."), "on"
+        )
+    if status == recommendation.status and response == recommendation.response:
+        raise FollowupRefused("no_change", _("This status and response are already recorded."), "status")
+    before = {"status": recommendation.status, "response": recommendation.response}
+    change = StatusChange.objects.create(
+        recommendation=recommendation,
+        from_status=recommendation.status,
+        to_status=status,
+        on=on,
+        response=response,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    recommendation.status = status
+    recommendation.response = response
+    recommendation.answered_on = recommendation.answered_on or on
+    recommendation.status_changed_at = timezone.now()
+    if due_on is not None:
+        recommendation.due_on = due_on
+    recommendation.save(update_fields=["status", "response", "answered_on", "status_changed_at", "due_on"])
+    audit_record(
+        actor=actor,
+        action="followup.status_changed",
+        obj=recommendation,
+        unit=recommendation.addressed_to.unit,
+        before=before,
+        after={"status": status, "response": response, "on": on},
+    )
+    notify(
+        recipients=followers(recommendation),
+        kind=f"followup.{status}",
+        target=recommendation,
+        actor=actor if getattr(actor, "pk", None) else None,
+        params={"recommendation": recommendation.display_title},
+    )
+    return change
+
+
+@transaction.atomic
+def recommendation_follow(*, recommendation: Recommendation, user: Any) -> bool:
+    """Follow a recommendation (told of each status change); True if this started following."""
+    _follow, created = RecommendationFollow.objects.get_or_create(recommendation=recommendation, user=user)
+    return created
+
+
+@transaction.atomic
+def recommendation_unfollow(*, recommendation: Recommendation, user: Any) -> bool:
+    deleted, _rows = RecommendationFollow.objects.filter(recommendation=recommendation, user=user).delete()
+    return deleted > 0

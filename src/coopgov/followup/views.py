@@ -1,0 +1,184 @@
+"""Pages of the follow-up (public: no account needed to see what became of the recommendations) and the
+participation dashboards (staff and board of the unit): parse, authorise, call one service or selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coopgov.followup import charts, selectors, services
+from coopgov.followup.forms import AnswerForm, FilterForm, MonthsForm
+from coopgov.followup.models import Cycle, Recommendation
+from coopgov.organisation.models import Body, Unit
+
+
+def _cycle(slug: str) -> Cycle:
+    try:
+        return selectors.cycle_by_slug(slug)
+    except Cycle.DoesNotExist as missing:
+        raise Http404(_("No cycle is called %(slug)s.") % {"slug": slug}) from missing
+
+
+def _recommendation(slug: str, number: int) -> Recommendation:
+    try:
+        return selectors.recommendation_detail(_cycle(slug), number)
+    except Recommendation.DoesNotExist as missing:
+        raise Http404(_("This cycle has no recommendation number %(n)s.") % {"n": number}) from missing
+
+
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "followup/cycles.html", {"cycles": selectors.cycles()})
+
+
+def cycle_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    cycle = _cycle(slug)
+    bodies = list(Body.objects.filter(recommendations__cycle=cycle).distinct().order_by("name"))
+    form = FilterForm(request.GET or None, cycle=cycle, bodies=bodies)
+    filters = selectors.Filters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.Filters(
+            status=form.cleaned_data["status"],
+            theme=form.cleaned_data["theme"],
+            body=form.cleaned_data["body"],
+        )
+    counts = selectors.status_counts(cycle, filters)
+    bars, height = charts.status_bars([(c.label, c.count) for c in counts])
+    return render(
+        request,
+        "followup/cycle.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "counts": counts,
+            "total": sum(c.count for c in counts),
+            "bars": bars,
+            "chart_height": height,
+            "recommendations": list(selectors.recommendations(cycle, filters)),
+            "filtered": filters != selectors.Filters(),
+        },
+    )
+
+
+def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    recommendation = _recommendation(slug, number)
+    return _detail(request, recommendation, AnswerForm())
+
+
+def _detail(request: HttpRequest, recommendation: Recommendation, form: AnswerForm) -> HttpResponse:
+    can_answer = request.user.has_perm("followup.answer_recommendation", recommendation)
+    context: dict[str, Any] = {
+        "cycle": recommendation.cycle,
+        "recommendation": recommendation,
+        "history": list(recommendation.history.all()),
+        "can_answer": can_answer,
+        "form": form if can_answer else None,
+        "following": selectors.follows(recommendation, request.user),
+    }
+    return render(request, "followup/recommendation.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def recommendation_answer(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    recommendation = _recommendation(slug, number)
+    if not request.user.has_perm("followup.answer_recommendation", recommendation):
+        raise PermissionDenied
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommendation_set_status(
+                recommendation=recommendation,
+                status=form.cleaned_data["status"],
+                response=form.cleaned_data["response"],
+                on=form.cleaned_data["on"],
+                due_on=form.cleaned_data["due_on"],
+                actor=request.user,
+            )
+        except services.FollowupRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            messages.success(request, _("The answer has been recorded and the followers told."))
+            return redirect(recommendation.get_absolute_url())
+    return _detail(request, recommendation, form)
+
+
+@login_required
+@require_POST
+def recommendation_follow(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    recommendation = _recommendation(slug, number)
+    services.recommendation_follow(recommendation=recommendation, user=request.user)
+    messages.success(request, _("You will be told when this recommendation's status changes."))
+    return redirect(recommendation.get_absolute_url())
+
+
+@login_required
+@require_POST
+def recommendation_unfollow(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    recommendation = _recommendation(slug, number)
+    services.recommendation_unfollow(recommendation=recommendation, user=request.user)
+    messages.success(request, _("You no longer follow this recommendation."))
+    return redirect(recommendation.get_absolute_url())
+
+
+@login_required
+def dashboard_index(request: HttpRequest) -> HttpResponse:
+    units = selectors.dashboard_units(request.user)
+    if not units:
+        raise PermissionDenied
+    return render(request, "followup/dashboards.html", {"units": units})
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404(_("No unit has the code %(code)s.") % {"code": code})
+    if not request.user.has_perm("followup.view_dashboard", unit):
+        raise PermissionDenied
+    form = MonthsForm(request.GET or None)
+    months = 12
+    if form.is_bound and form.is_valid() and form.cleaned_data["months"]:
+        months = form.cleaned_data["months"]
+    data = selectors.dashboard(unit, months=months)
+    dimensions = []
+    for key, title, figures in (
+        ("colleges", _("By collège"), data.colleges),
+        ("profiles", _("By stakeholder profile"), data.profiles),
+        ("antennas", _("By antenna"), data.antennas),
+    ):
+        labels = data.labels[key]
+        pairs, height = charts.share_pairs(figures, labels)
+        rows = [
+            {
+                "row": row,
+                "label": labels.get(row.group, row.group),
+                "columns": charts.month_columns(row.participants_by_month, data.months),
+                "kinds": [row.acts_by_kind.get(kind, 0) for kind in selectors.KINDS],
+                "pair": pair,
+            }
+            for row, pair in zip(figures.rows, pairs, strict=True)
+        ]
+        dimensions.append(
+            {"key": key, "title": title, "figures": figures, "pairs": pairs, "height": height, "rows": rows}
+        )
+    return render(
+        request,
+        "followup/dashboard.html",
+        {
+            "unit": unit,
+            "form": form,
+            "months": data.months,
+            "month_count": months,
+            "dimensions": dimensions,
+            "rule": data.colleges.rule,
+            "floor_pct": int(data.colleges.rule.floor * 100),
+            "chart_width": len(data.months) * 14,
+        },
+    )
