@@ -1,0 +1,273 @@
+"""Counting the items `coopgov tally` does not count: For / Withhold elections, elections by acclamation
+and participatory budgets. Each result is stored like the others (the file it was counted from, its
+SHA-256, method, seed and code version), and ``item_count`` picks the right count for any item.
+
+- For / Withhold: the anonymised score file (1 = For, 0 = Withhold) counted by
+  ``coopgov.domain.voting.for_withhold``.
+- Acclamation: no ballot; the candidates are elected when they are no more than the seats.
+- Participatory budget: the approval ballots written as a Pabulib file, counted by the same functions as
+  `coopgov budget FILE.pb --method greedy|equal-shares`; a ballot weighing n (proxies) is n ballots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import coopgov
+from coopgov.audit.services import audit_record
+from coopgov.decisions.models import BUDGET_METHODS, Assembly, ElectorateEntry, Item, Result
+from coopgov.decisions.services import DecisionRefused, build_ballot_file, result_compute
+from coopgov.domain.budgeting import Ballot as BudgetBallot
+from coopgov.domain.budgeting import BudgetingError, Election, Project, equal_shares, greedy
+from coopgov.domain.formats.json_ballots import approval_ballots, dumps_ballot_file, score_ballots
+from coopgov.domain.formats.pabulib import from_election, write_pabulib
+from coopgov.domain.voting.for_withhold import acclamation, for_withhold, parse_majority
+from coopgov.domain.voting.motion import MotionRule, rule_from_preset
+from coopgov.domain.voting.numbers import json_number
+
+#: How each budget method is run, and the `coopgov budget` options that recount it.
+BUDGET_OPTIONS = {
+    "greedy": "--method greedy --tie-break lottery",
+    "equal-shares": "--method equal-shares --completion add1 --tie-break official",
+}
+
+
+def item_count(*, item: Item, actor: Any, seed: str | None = None, now: datetime | None = None) -> Result:
+    """Count a closed item with the count its method needs."""
+    if item.method == "for-withhold":
+        return for_withhold_compute(item=item, actor=actor, seed=seed, now=now)
+    if item.method in BUDGET_METHODS:
+        return budget_compute(item=item, actor=actor, seed=seed, now=now)
+    return result_compute(item=item, actor=actor, seed=seed, now=now)
+
+
+def _closed(item: Item) -> Item:
+    locked = (
+        Item.objects.select_for_update(of=("self",))
+        .select_related("assembly__cooperative__profile")
+        .get(pk=item.pk)
+    )
+    if locked.status != Item.Status.CLOSED:
+        raise DecisionRefused("item_not_closed", _("Close the item before counting it."))
+    return locked
+
+
+def _participation(item: Item) -> tuple[dict[str, Any], bool]:
+    """Electorate, voters and weight present, and the assembly's quorum on the weight present or
+    represented (as for every election and poll)."""
+    entries = ElectorateEntry.objects.filter(assembly=item.assembly, eligible=True)
+    if item.college:
+        entries = entries.filter(college=item.college)
+    electorate = Fraction(entries.aggregate(t=Sum("weight"))["t"] or 0)
+    present = Fraction(item.ballots.aggregate(t=Sum("weight"))["t"] or 0)
+    preset = item.preset or item.assembly.preset
+    rule = rule_from_preset(preset, convocation=item.assembly.convocation) if preset else MotionRule()
+    return (
+        {
+            "electorate": json_number(electorate),
+            "voters": item.participations.count(),
+            "present_or_represented": json_number(present),
+            "proxies": item.proxy_report,
+            "quorum": str(rule.quorum),
+        },
+        present >= rule.quorum * electorate,
+    )
+
+
+def _store(
+    item: Item,
+    *,
+    out: dict[str, Any],
+    text: str,
+    seed: str,
+    quorum_reached: bool | None,
+    participation: dict[str, Any],
+    actor: Any,
+    now: datetime | None,
+) -> Result:
+    result, _created = Result.objects.update_or_create(
+        item=item,
+        defaults={
+            "result": out,
+            "ballots_file": text,
+            "inputs_digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "method": item.method,
+            "seed": seed,
+            "code_version": coopgov.__version__,
+            "quorum_reached": quorum_reached,
+            "participation": participation,
+            "computed_at": now or timezone.now(),
+            "published_at": None,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="result.computed",
+        obj=result,
+        unit=item.assembly.unit,
+        after={"item": item.pk, "digest": result.inputs_digest, "seed": seed, "method": out["method"]},
+    )
+    return result
+
+
+@transaction.atomic
+def for_withhold_compute(
+    *, item: Item, actor: Any, seed: str | None = None, now: datetime | None = None
+) -> Result:
+    """Count a closed For / Withhold election with its majority requirement."""
+    locked = _closed(item)
+    try:
+        majority = parse_majority(locked.majority)
+    except ValueError as error:
+        raise DecisionRefused("bad_majority", str(error)) from None
+    ballot_file = build_ballot_file(locked)
+    text = dumps_ballot_file(ballot_file)
+    seed = seed if seed is not None else secrets.token_hex(8)
+    counted = for_withhold(
+        ballot_file.candidates,
+        score_ballots(ballot_file),
+        seats=locked.seats or 1,
+        majority=majority,
+        seed=seed,
+    )
+    out = counted.to_json()
+    out["seats"] = locked.seats or 1
+    out["seed"] = seed
+    participation, quorum = _participation(locked)
+    return _store(
+        locked,
+        out=out,
+        text=text,
+        seed=seed,
+        quorum_reached=quorum,
+        participation=participation,
+        actor=actor,
+        now=now,
+    )
+
+
+@transaction.atomic
+@transaction.atomic
+def election_acclaim(*, item: Item, actor: Any, now: datetime | None = None) -> Result:
+    """Declare the candidates of an election elected by acclamation, without a ballot.
+
+    Rule (DOMAIN.md §6.9): allowed when the candidates are no more than the seats, before voting opens.
+    The item is closed with a stored result that says so; publishing it follows the usual path.
+    """
+    assembly = Assembly.objects.select_for_update().get(pk=item.assembly_id)
+    locked = Item.objects.select_for_update().get(pk=item.pk)
+    if locked.kind != Item.Kind.ELECTION:
+        raise DecisionRefused("not_an_election", _("Only an election can be decided by acclamation."))
+    if assembly.status not in (Assembly.Status.CONVENED, Assembly.Status.OPEN):
+        raise DecisionRefused("assembly_not_convened", _("Convene the assembly before deciding its items."))
+    if locked.status != Item.Status.DRAFT:
+        raise DecisionRefused(
+            "item_not_draft", _("Voting on this item has started: acclamation is no longer possible.")
+        )
+    keys = list(locked.options.order_by("order", "id").values_list("key", flat=True))
+    seats = locked.seats or 1
+    if not keys:
+        raise DecisionRefused("no_options", _("Add the candidates or options before opening this item."))
+    if len(keys) > seats:
+        raise DecisionRefused(
+            "too_many_candidates",
+            _("%(candidates)d candidates for %(seats)d seats: a ballot is needed.")
+            % {"candidates": len(keys), "seats": seats},
+        )
+    out = acclamation(keys, seats=seats).to_json()
+    out["seats"] = seats
+    locked.status = Item.Status.CLOSED
+    locked.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="item.acclaimed",
+        obj=locked,
+        unit=assembly.unit,
+        after={"elected": keys, "seats": seats},
+    )
+    return _store(
+        locked,
+        out=out,
+        text="",
+        seed="",
+        quorum_reached=None,
+        participation={"acclamation": True},
+        actor=actor,
+        now=now,
+    )
+
+
+def budget_election(item: Item) -> Election:
+    """The participatory budget of a closed item as the budgeting engine reads it (one Pabulib ballot per
+    whole unit of weight, under the receipt code)."""
+    if item.budget_eur is None or item.budget_eur <= 0:
+        raise DecisionRefused("no_budget", _("Set the budget of this participatory budget first."))
+    options = list(item.options.order_by("order", "id"))
+    missing = [o.label for o in options if o.cost_eur is None or o.cost_eur <= 0]
+    if missing:
+        raise DecisionRefused(
+            "no_cost", _("The project “%(project)s” has no cost.") % {"project": missing[0]}
+        )
+    ballot_file = build_ballot_file(item)
+    ballots = []
+    for record, ballot in zip(ballot_file.ballots, approval_ballots(ballot_file), strict=False):
+        weight = Fraction(ballot.weight)
+        if weight.denominator != 1:
+            raise DecisionRefused(
+                "fractional_weight",
+                _("A participatory budget counts whole votes; a ballot weighs %(w)s.") % {"w": str(weight)},
+            )
+        projects = tuple(sorted(ballot.choices))
+        for k in range(int(weight)):
+            ballots.append(
+                BudgetBallot(
+                    projects=projects, voter_id=f"{record.voter}#{k + 1}" if k else str(record.voter)
+                )
+            )
+    return Election(
+        budget=Fraction(item.budget_eur),
+        projects=tuple(Project(id=o.key, cost=Fraction(o.cost_eur), name=o.label) for o in options),
+        ballots=tuple(ballots),
+        vote_type="approval",
+    )
+
+
+@transaction.atomic
+def budget_compute(*, item: Item, actor: Any, seed: str | None = None, now: datetime | None = None) -> Result:
+    """Count a closed participatory-budget item; the stored file is the Pabulib file that
+    `coopgov budget FILE.pb` recounts with the options stored in the result."""
+    locked = _closed(item)
+    election = budget_election(locked)
+    seed = seed if seed is not None else secrets.token_hex(8)
+    try:
+        if locked.method == "greedy":
+            counted = greedy(election, skip=True, tie_break="lottery", seed=seed)
+        else:
+            counted = equal_shares(election, completion="add1", tie_break="official", seed=seed)
+    except BudgetingError as error:
+        raise DecisionRefused("cannot_count", str(error)) from None
+    text = write_pabulib(from_election(election, {"description": locked.title}))
+    out = counted.to_json()
+    out["winners"] = out["selected"]  # the key every stored result has
+    out["seed"] = seed
+    out["recount"] = f"coopgov budget FILE.pb {BUDGET_OPTIONS[locked.method]} --seed {seed}"
+    participation, quorum = _participation(locked)
+    return _store(
+        locked,
+        out=out,
+        text=text,
+        seed=seed,
+        quorum_reached=quorum,
+        participation=participation,
+        actor=actor,
+        now=now,
+    )
