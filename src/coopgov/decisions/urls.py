@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopgov.decisions import views
+from coopgov.decisions import views, views_manage
 
 app_name = "decisions"
 
@@ -15,4 +15,17 @@ urlpatterns = [
     path("<int:pk>/sites/<int:site_pk>/room/", views.room, name="room"),
     path("<int:pk>/postal/", views.postal, name="postal"),
     path("<int:pk>/electorate/", views.electorate, name="electorate"),
+    # Staff and board prepare and run an assembly (views_manage.py).
+    path("new/", views_manage.assembly_new, name="manage_new"),
+    path("new/<str:code>/", views_manage.assembly_create, name="manage_create"),
+    path("<int:pk>/prepare/", views_manage.prepare, name="manage_prepare"),
+    path("<int:pk>/prepare/convocation/", views_manage.assembly_edit, name="manage_edit"),
+    path("<int:pk>/prepare/items/", views_manage.item_add, name="manage_item_add"),
+    path("<int:pk>/prepare/items/<int:item_pk>/remove/", views_manage.item_remove, name="manage_item_remove"),
+    path("<int:pk>/prepare/sites/", views_manage.site_add, name="manage_site_add"),
+    path("<int:pk>/prepare/documents/", views_manage.document_add, name="manage_document_add"),
+    path("<int:pk>/prepare/act/", views_manage.act, name="manage_act"),
+    path("<int:pk>/documents/<str:name>", views_manage.document, name="document"),
+    path("<int:pk>/minutes/", views_manage.minutes_page, name="minutes"),
+    path("<int:pk>/minutes.odt", views_manage.minutes_odt, name="minutes_odt"),
 ]

@@ -1,0 +1,522 @@
+"""Writes that prepare and run an assembly from the staff pages: create, edit, agenda, sites, documents,
+and the assembly-wide acts (open, close, count and publish every item).
+
+Each act is atomic, re-checks its rule at the moment of the act, and is audited. The item-level acts are
+those of `coopgov.decisions.services`; the acts here apply them to the whole agenda in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from coopgov.audit.services import audit_record
+from coopgov.decisions import services
+from coopgov.decisions.models import Assembly, AssemblySite, Item, Option
+from coopgov.decisions.services import DecisionRefused
+from coopgov.domain.voting.motion import PRESETS
+from coopgov.organisation.models import Unit
+
+# --- statutory defaults per country and kind of meeting (DOMAIN.md §2.4, §3, §6.8) ---------------------
+
+# The quorum and majority preset a new assembly starts from; staff may choose another one.
+DEFAULT_PRESETS: dict[tuple[str, str], str] = {
+    ("BE", Assembly.Kind.ORDINARY): "be-sc-ordinary",
+    ("BE", Assembly.Kind.EXTRAORDINARY): "be-sc-statutes",
+    ("FR", Assembly.Kind.ORDINARY): "fr-scic-sa-ago",
+    ("FR", Assembly.Kind.EXTRAORDINARY): "fr-scic-sa-age",
+}
+
+# The shortest notice the law allows between the convocation and the meeting, in days.
+# BE: CSA art. 6:70 §2 (fifteen days). FR, SA: C. com. R225-69 (fifteen days on first convocation,
+# ten on the second). Board and local meetings: the statutes decide (no legal minimum).
+STATUTORY_NOTICE_DAYS: dict[tuple[str, str], int] = {
+    ("BE", Assembly.Kind.ORDINARY): 15,
+    ("BE", Assembly.Kind.EXTRAORDINARY): 15,
+    ("FR", Assembly.Kind.ORDINARY): 15,
+    ("FR", Assembly.Kind.EXTRAORDINARY): 15,
+}
+FR_SECOND_CONVOCATION_NOTICE_DAYS = 10
+# C. com. L225-96: the second extraordinary meeting may be postponed at most two months after the first.
+FR_EXTRAORDINARY_SECOND_WITHIN_DAYS = 61
+
+
+def country_of(cooperative: Unit) -> str:
+    profile = getattr(cooperative, "profile", None)
+    return profile.country if profile is not None else ""
+
+
+def presets_for(country: str) -> list[str]:
+    """The preset names of a country (their names start with its code), in the order of PRESETS."""
+    prefix = f"{country.lower()}-"
+    return [name for name in PRESETS if name.startswith(prefix)]
+
+
+def default_preset(country: str, kind: str) -> str:
+    return DEFAULT_PRESETS.get((country, kind), "")
+
+
+def statutory_notice_days(country: str, kind: str) -> int:
+    return STATUTORY_NOTICE_DAYS.get((country, kind), 0)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule the submitted calendar breaks: the field it concerns and the sentence for the person."""
+
+    field: str
+    message: str
+
+
+def calendar_problems(
+    *,
+    country: str,
+    kind: str,
+    first: datetime,
+    second: datetime | None,
+    opens: datetime | None,
+    closes: datetime | None,
+    record_date: date,
+    notice_days: int,
+    today: date,
+) -> list[Problem]:
+    """What is wrong with an assembly's dates, per field (empty when nothing is).
+
+    Rules: the statutory notice (STATUTORY_NOTICE_DAYS; the statutes may ask for more, never less); the
+    first meeting at least ``notice_days`` from today so that a convocation sent today is in time; a
+    second convocation after the first (and for a French SA, ten days' notice and, for an extraordinary
+    meeting, within two months: C. com. R225-69, L225-96); an online window that closes after it opens;
+    a record date that is not in the future.
+    """
+    problems = []
+    minimum = statutory_notice_days(country, kind)
+    if notice_days < minimum:
+        problems.append(
+            Problem(
+                "notice_days",
+                _("The law asks at least %(days)d days of notice for this kind of meeting.")
+                % {"days": minimum},
+            )
+        )
+    if (first.date() - today).days < notice_days:
+        problems.append(
+            Problem(
+                "first_convocation_at",
+                _("The first convocation must be at least %(days)d days from today (statutory notice).")
+                % {"days": notice_days},
+            )
+        )
+    if second is not None:
+        if second <= first:
+            problems.append(
+                Problem("second_convocation_at", _("The second convocation must come after the first."))
+            )
+        elif country == "FR" and (second.date() - today).days < FR_SECOND_CONVOCATION_NOTICE_DAYS:
+            problems.append(
+                Problem(
+                    "second_convocation_at",
+                    _("The second convocation must be at least %(days)d days from today (statutory notice).")
+                    % {"days": FR_SECOND_CONVOCATION_NOTICE_DAYS},
+                )
+            )
+        elif (
+            country == "FR"
+            and kind == Assembly.Kind.EXTRAORDINARY
+            and second - first > timedelta(days=FR_EXTRAORDINARY_SECOND_WITHIN_DAYS)
+        ):
+            problems.append(
+                Problem(
+                    "second_convocation_at",
+                    _("An extraordinary meeting may be postponed by at most two months."),
+                )
+            )
+    if (opens is None) != (closes is None):
+        problems.append(
+            Problem(
+                "voting_closes_at", _("Give both the opening and the closing of online voting, or neither.")
+            )
+        )
+    elif opens is not None and closes is not None and closes <= opens:
+        problems.append(Problem("voting_closes_at", _("Online voting must close after it opens.")))
+    if record_date > today:
+        problems.append(Problem("record_date", _("The record date cannot be in the future.")))
+    return problems
+
+
+class InvalidInput(DecisionRefused):
+    """Submitted values that break a rule, with a sentence per field; nothing was saved."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("invalid_input", "; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+ASSEMBLY_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "unit",
+    "first_convocation_at",
+    "second_convocation_at",
+    "voting_opens_at",
+    "voting_closes_at",
+    "record_date",
+    "notice_days",
+    "preset",
+    "requires_paid_shares",
+    "max_proxies_per_holder",
+    "proxies_same_college",
+    "allow_delegation_to_relays",
+)
+
+
+def _check_assembly(cooperative: Unit, fields: dict[str, Any], today: date) -> None:
+    country = country_of(cooperative)
+    problems = calendar_problems(
+        country=country,
+        kind=fields["kind"],
+        first=fields["first_convocation_at"],
+        second=fields.get("second_convocation_at"),
+        opens=fields.get("voting_opens_at"),
+        closes=fields.get("voting_closes_at"),
+        record_date=fields["record_date"],
+        notice_days=fields["notice_days"],
+        today=today,
+    )
+    unit: Unit = fields["unit"]
+    if unit.pk != cooperative.pk and not unit.path.startswith(cooperative.path):
+        problems.append(Problem("unit", _("The unit must be the cooperative or one of its antennas.")))
+    elif fields["kind"] == Assembly.Kind.LOCAL and unit.pk == cooperative.pk:
+        problems.append(Problem("unit", _("A local assembly is held by an antenna: choose it.")))
+    elif fields["kind"] != Assembly.Kind.LOCAL and unit.pk != cooperative.pk:
+        problems.append(Problem("unit", _("Only a local assembly is held by an antenna.")))
+    preset = fields.get("preset", "")
+    if preset and preset not in presets_for(country):
+        problems.append(Problem("preset", _("This preset is not one of the cooperative's country.")))
+    if problems:
+        raise InvalidInput(problems)
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, Unit):
+        return value.code
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def assembly_create(
+    *, cooperative: Unit, fields: dict[str, Any], actor: Any, now: datetime | None = None
+) -> Assembly:
+    """Create a draft assembly of a cooperative (or of one of its antennas, for a local assembly)."""
+    now = now or timezone.now()
+    values = {name: fields[name] for name in ASSEMBLY_FIELDS if name in fields}
+    _check_assembly(cooperative, values, timezone.localdate(now))
+    assembly = Assembly.objects.create(
+        cooperative=cooperative, created_by=actor if getattr(actor, "pk", None) else None, **values
+    )
+    audit_record(
+        actor=actor,
+        action="assembly.created",
+        obj=assembly,
+        unit=assembly.unit,
+        after={name: _audit_value(value) for name, value in values.items()},
+    )
+    return assembly
+
+
+def _lock_draft(assembly: Assembly) -> Assembly:
+    locked = Assembly.objects.select_for_update().select_related("cooperative").get(pk=assembly.pk)
+    if locked.status != Assembly.Status.DRAFT:
+        raise DecisionRefused(
+            "not_draft", _("The assembly has been convened: its convocation can no longer change.")
+        )
+    return locked
+
+
+@transaction.atomic
+def assembly_update(
+    *, assembly: Assembly, fields: dict[str, Any], actor: Any, now: datetime | None = None
+) -> Assembly:
+    """Change a draft assembly; once convened, its convocation is what members received."""
+    locked = _lock_draft(assembly)
+    values = {
+        name: fields[name]
+        for name in ASSEMBLY_FIELDS
+        if name in fields and fields[name] != getattr(locked, name)
+    }
+    if not values:
+        return locked
+    merged = {name: getattr(locked, name) for name in ASSEMBLY_FIELDS} | values
+    _check_assembly(locked.cooperative, merged, timezone.localdate(now or timezone.now()))
+    before = {name: _audit_value(getattr(locked, name)) for name in values}
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(values))
+    audit_record(
+        actor=actor,
+        action="assembly.updated",
+        obj=locked,
+        unit=locked.unit,
+        before=before,
+        after={name: _audit_value(value) for name, value in values.items()},
+    )
+    return locked
+
+
+# --- the agenda -------------------------------------------------------------------------------------------
+
+ELECTION_METHODS = ("plurality", "approval", "stv-scottish", "stv-meek", "schulze", "ranked-pairs", "irv")
+
+
+def _item_problems(
+    assembly: Assembly, fields: dict[str, Any], options: list[tuple[str, str]]
+) -> list[Problem]:
+    problems = []
+    kind, method, seats = fields["kind"], fields["method"], fields.get("seats")
+    if kind == Item.Kind.MOTION and method != "motion":
+        problems.append(Problem("method", _("A motion is counted by the motion method.")))
+    if kind != Item.Kind.MOTION and method == "motion":
+        problems.append(Problem("method", _("Choose how the candidates or options are counted.")))
+    if kind == Item.Kind.ELECTION and not seats:
+        problems.append(Problem("seats", _("Say how many seats are to be filled.")))
+    if kind == Item.Kind.MOTION and seats:
+        problems.append(Problem("seats", _("A motion has no seats.")))
+    if kind != Item.Kind.MOTION and len(options) < 2:
+        problems.append(Problem("options", _("Give at least two candidates or options, one per line.")))
+    if seats and options and seats >= len(options) and kind == Item.Kind.ELECTION:
+        problems.append(
+            Problem("seats", _("There must be more candidates than seats for a vote to choose between them."))
+        )
+    keys = [key for key, _label in options]
+    if len(set(keys)) != len(keys):
+        problems.append(Problem("options", _("Two candidates or options have the same identifier.")))
+    preset = fields.get("preset", "")
+    if preset and preset not in presets_for(country_of(assembly.cooperative)):
+        problems.append(Problem("preset", _("This preset is not one of the cooperative's country.")))
+    if preset and kind != Item.Kind.MOTION:
+        problems.append(Problem("preset", _("Only a motion has a decision type.")))
+    return problems
+
+
+@transaction.atomic
+def item_add(
+    *, assembly: Assembly, fields: dict[str, Any], options: list[tuple[str, str]], actor: Any
+) -> Item:
+    """Put an item on the agenda of a draft assembly, with its candidates or options (key, label)."""
+    locked = _lock_draft(assembly)
+    problems = _item_problems(locked, fields, options)
+    if fields.get("college"):
+        from coopgov.members.models import Category
+
+        if not Category.objects.filter(cooperative=locked.cooperative, code=fields["college"]).exists():
+            problems.append(
+                Problem("college", _("This cooperative has no category or collège with this code."))
+            )
+    if problems:
+        raise InvalidInput(problems)
+    last = locked.items.order_by("-order").values_list("order", flat=True).first() or 0
+    item = Item.objects.create(
+        assembly=locked,
+        order=last + 1,
+        kind=fields["kind"],
+        title=fields["title"],
+        description=fields.get("description", ""),
+        method=fields["method"],
+        seats=fields.get("seats") or None,
+        preset=fields.get("preset", ""),
+        secret=fields.get("secret", True),
+        college=fields.get("college", ""),
+    )
+    Option.objects.bulk_create(
+        [Option(item=item, key=key, label=label, order=i) for i, (key, label) in enumerate(options)]
+    )
+    audit_record(
+        actor=actor,
+        action="item.added",
+        obj=item,
+        unit=locked.unit,
+        after={
+            "order": item.order,
+            "kind": item.kind,
+            "title": item.title,
+            "method": item.method,
+            "seats": item.seats,
+            "preset": item.preset,
+            "college": item.college,
+            "secret": item.secret,
+            "options": [key for key, _label in options],
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def item_remove(*, item: Item, actor: Any) -> None:
+    """Take an item off the agenda of a draft assembly."""
+    locked = _lock_draft(item.assembly)
+    target = Item.objects.get(pk=item.pk, assembly=locked)
+    audit_record(
+        actor=actor,
+        action="item.removed",
+        obj=target,
+        unit=locked.unit,
+        before={"order": target.order, "title": target.title},
+    )
+    target.delete()
+
+
+@transaction.atomic
+def site_add(*, assembly: Assembly, antenna: Unit, place: str, relay: Any, actor: Any) -> AssemblySite:
+    """Add a place where the assembly meets at the same time, with the relay who records presence there."""
+    locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if locked.status not in (Assembly.Status.DRAFT, Assembly.Status.CONVENED):
+        raise DecisionRefused("site_too_late", _("Sites can be added only before voting opens."))
+    problems = []
+    if antenna.kind != Unit.Kind.ANTENNA or not antenna.path.startswith(locked.unit.path):
+        problems.append(Problem("antenna", _("Choose an antenna of the unit holding the assembly.")))
+    elif locked.sites.filter(antenna=antenna).exists():
+        problems.append(Problem("antenna", _("This antenna is already a site of the assembly.")))
+    if problems:
+        raise InvalidInput(problems)
+    site = AssemblySite.objects.create(assembly=locked, antenna=antenna, place=place, relay=relay)
+    audit_record(
+        actor=actor,
+        action="assembly.site_added",
+        obj=site,
+        unit=locked.unit,
+        after={"antenna": antenna.code, "place": place, "relay": getattr(relay, "email", None)},
+    )
+    return site
+
+
+# --- documents (files under MEDIA_ROOT/assemblies/<id>/, see docs/adr/0013-assembly-documents.md) -------
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+DOCUMENT_SUFFIXES = (
+    ".pdf",
+    ".odt",
+    ".ods",
+    ".odp",
+    ".docx",
+    ".xlsx",
+    ".pptx",
+    ".txt",
+    ".csv",
+    ".png",
+    ".jpg",
+)
+
+
+def document_storage() -> FileSystemStorage:
+    """Where assembly documents live: MEDIA_ROOT when it is set, else var/media."""
+    root = settings.MEDIA_ROOT or str(Path(settings.VAR_DIR) / "media")
+    return FileSystemStorage(location=root)
+
+
+def _folder(assembly: Assembly) -> str:
+    return f"assemblies/{assembly.pk}"
+
+
+def documents_of(assembly: Assembly) -> list[str]:
+    """The names of the documents attached to an assembly, sorted."""
+    storage = document_storage()
+    folder = _folder(assembly)
+    if not storage.exists(folder):
+        return []
+    return sorted(storage.listdir(folder)[1])
+
+
+def document_path(assembly: Assembly, name: str) -> str | None:
+    """The stored file of a document of this assembly, or None (a name never leaves the folder)."""
+    if name not in documents_of(assembly):
+        return None
+    return document_storage().path(f"{_folder(assembly)}/{name}")
+
+
+@transaction.atomic
+def document_attach(*, assembly: Assembly, name: str, content: Any, actor: Any) -> str:
+    """Attach a document (a file object) to the convocation; its SHA-256 goes to the audit log.
+
+    Allowed until the assembly is closed (a corrected annex is attached under a new name: a document
+    members may have read is never replaced).
+    """
+    locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if locked.status in (Assembly.Status.CLOSED, Assembly.Status.PUBLISHED):
+        raise DecisionRefused("closed", _("Documents can no longer be attached to a closed assembly."))
+    clean = get_valid_filename(Path(name).name)
+    problems = []
+    if not clean.lower().endswith(DOCUMENT_SUFFIXES):
+        problems.append(
+            Problem("document", _("Accepted files: %(kinds)s.") % {"kinds": ", ".join(DOCUMENT_SUFFIXES)})
+        )
+    size = getattr(content, "size", 0) or 0
+    if size > MAX_DOCUMENT_BYTES:
+        problems.append(Problem("document", _("The file is larger than 20 MB.")))
+    if size == 0:
+        problems.append(Problem("document", _("The file is empty.")))
+    if clean in documents_of(locked):
+        problems.append(Problem("document", _("A document with this name is already attached.")))
+    if problems:
+        raise InvalidInput(problems)
+    digest = hashlib.sha256()
+    for chunk in content.chunks():
+        digest.update(chunk)
+    content.seek(0)
+    stored = document_storage().save(f"{_folder(locked)}/{clean}", content)
+    audit_record(
+        actor=actor,
+        action="assembly.document_attached",
+        obj=locked,
+        unit=locked.unit,
+        after={"document": Path(stored).name, "sha256": digest.hexdigest(), "bytes": size},
+    )
+    return Path(stored).name
+
+
+# --- assembly-wide acts -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assembly_open(*, assembly: Assembly, actor: Any) -> list[Item]:
+    """Open voting on every item of the agenda not yet opened (the assembly opens with them)."""
+    locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    pending = list(locked.items.filter(status=Item.Status.DRAFT).order_by("order"))
+    if not pending:
+        raise DecisionRefused("nothing_to_open", _("No item is waiting to be opened."))
+    return [services.item_open(item=item, actor=actor) for item in pending]
+
+
+@transaction.atomic
+def assembly_close(*, assembly: Assembly, actor: Any) -> list[Item]:
+    """Close voting on every open item (proxies applied, secret ballots unlinked from their voters)."""
+    locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    open_items = list(locked.items.filter(status=Item.Status.OPEN).order_by("order"))
+    if not open_items:
+        raise DecisionRefused("nothing_to_close", _("No item is open."))
+    return [services.item_close(item=item, actor=actor) for item in open_items]
+
+
+@transaction.atomic
+def assembly_publish(*, assembly: Assembly, actor: Any, seed: str | None = None) -> list[Any]:
+    """Count every closed item (each with its own stored seed) and publish the results."""
+    locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    closed = list(locked.items.filter(status=Item.Status.CLOSED).order_by("order"))
+    if not closed:
+        raise DecisionRefused("nothing_to_publish", _("Close voting before publishing the results."))
+    results = []
+    for item in closed:
+        services.result_compute(item=item, actor=actor, seed=seed)
+        results.append(services.result_publish(item=item, actor=actor))
+    return results

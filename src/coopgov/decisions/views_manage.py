@@ -1,0 +1,366 @@
+"""Staff pages that prepare and run an assembly: create and edit its convocation, its agenda, sites and
+documents; convene, open, close and publish; the minutes as a page and as an OpenDocument file.
+
+Who may: staff or board of the unit holding the assembly (for a new one, of the cooperative), roles
+inherited down the unit tree (organisation/rules.py). Each view parses, authorises, calls one service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coopgov.decisions import minutes as minutes_doc
+from coopgov.decisions import services, services_manage
+from coopgov.decisions.forms_manage import (
+    ASSEMBLY_FORM_FIELDS,
+    AssemblyForm,
+    DocumentForm,
+    ItemForm,
+    MinutesForm,
+    SiteForm,
+    add_problems,
+)
+from coopgov.decisions.models import Assembly, Item
+from coopgov.decisions.services import DecisionRefused
+from coopgov.decisions.services_manage import InvalidInput
+from coopgov.organisation.models import Unit
+from coopgov.organisation.rules import is_board_here, is_staff_here
+
+# Preparing and running an assembly is the work of the cooperative's staff and of its board.
+may_prepare = is_staff_here | is_board_here
+
+
+def _check(request: HttpRequest, target: Any) -> None:
+    if not may_prepare.test(request.user, target):
+        raise PermissionDenied
+
+
+def _assembly(request: HttpRequest, pk: int) -> Assembly:
+    assembly = get_object_or_404(Assembly.objects.select_related("cooperative__profile", "unit"), pk=pk)
+    _check(request, assembly)
+    return assembly
+
+
+def cooperatives_to_prepare(user: Any) -> list[Unit]:
+    """The cooperatives where this user may create an assembly (for the links on the list page)."""
+    return [
+        c
+        for c in Unit.objects.filter(kind=Unit.Kind.COOPERATIVE).order_by("code")
+        if may_prepare.test(user, c)
+    ]
+
+
+@login_required
+def assembly_new(request: HttpRequest) -> HttpResponse:
+    """Which cooperative and which kind of meeting: the links to the convocation form."""
+    cooperatives = cooperatives_to_prepare(request.user)
+    if not cooperatives:
+        raise PermissionDenied
+    return render(
+        request, "decisions/manage_new.html", {"cooperatives": cooperatives, "kinds": Assembly.Kind.choices}
+    )
+
+
+@login_required
+def assembly_create(request: HttpRequest, code: str) -> HttpResponse:
+    cooperative = get_object_or_404(
+        Unit.objects.select_related("profile"), code=code, kind=Unit.Kind.COOPERATIVE
+    )
+    _check(request, cooperative)
+    country = services_manage.country_of(cooperative)
+    form = AssemblyForm(request.POST or None, cooperative=cooperative, country=country)
+    if request.method == "GET":
+        kind = request.GET.get("kind", Assembly.Kind.ORDINARY)
+        form.initial.update(
+            kind=kind,
+            unit=cooperative.pk,
+            preset=services_manage.default_preset(country, kind),
+            notice_days=services_manage.statutory_notice_days(country, kind) or 15,
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assembly = services_manage.assembly_create(
+                cooperative=cooperative, fields=form.cleaned_data, actor=request.user
+            )
+        except InvalidInput as invalid:
+            add_problems(form, invalid.problems)
+        else:
+            messages.success(request, _("The assembly is created as a draft. Now build its agenda."))
+            return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return render(
+        request,
+        "decisions/manage_form.html",
+        {
+            "form": form,
+            "cooperative": cooperative,
+            "heading": _("New assembly of %(name)s") % {"name": cooperative.display_name},
+            "presets": _presets_table(country),
+        },
+    )
+
+
+def _presets_table(country: str) -> list[dict[str, Any]]:
+    """The statutory defaults, shown beside the form so staff see what each kind of meeting starts from."""
+    out = []
+    for kind, label in Assembly.Kind.choices:
+        name = services_manage.default_preset(country, kind)
+        preset = services_manage.PRESETS.get(name) if name else None
+        out.append(
+            {
+                "kind": label,
+                "notice": services_manage.statutory_notice_days(country, kind),
+                "preset": preset,
+            }
+        )
+    return out
+
+
+@login_required
+def assembly_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assembly = _assembly(request, pk)
+    country = services_manage.country_of(assembly.cooperative)
+    form = AssemblyForm(
+        request.POST or None,
+        initial=model_to_dict(assembly, fields=ASSEMBLY_FORM_FIELDS),
+        cooperative=assembly.cooperative,
+        country=country,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_manage.assembly_update(
+                assembly=assembly,
+                fields=form.cleaned_data,
+                actor=request.user,
+            )
+        except InvalidInput as invalid:
+            add_problems(form, invalid.problems)
+        except DecisionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("decisions:manage_prepare", pk=assembly.pk)
+        else:
+            messages.success(request, _("The convocation is saved."))
+            return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return render(
+        request,
+        "decisions/manage_form.html",
+        {
+            "form": form,
+            "assembly": assembly,
+            "cooperative": assembly.cooperative,
+            "heading": _("Edit the convocation"),
+            "presets": _presets_table(country),
+        },
+    )
+
+
+def _prepare_page(request: HttpRequest, assembly: Assembly, **forms: Any) -> HttpResponse:
+    country = services_manage.country_of(assembly.cooperative)
+    context = {
+        "assembly": assembly,
+        "items": list(assembly.items.prefetch_related("options").order_by("order")),
+        "sites": list(assembly.sites.select_related("antenna", "relay").order_by("antenna__name")),
+        "documents": services_manage.documents_of(assembly),
+        "item_form": forms.get("item_form") or ItemForm(cooperative=assembly.cooperative, country=country),
+        "site_form": forms.get("site_form") or SiteForm(assembly=assembly),
+        "document_form": forms.get("document_form") or DocumentForm(),
+        "minutes_form": MinutesForm(initial={"language": get_language()}),
+        "preset": services_manage.PRESETS.get(assembly.preset),
+        "counts": {
+            status: sum(1 for i in assembly.items.all() if i.status == status)
+            for status in Item.Status.values
+        },
+    }
+    return render(request, "decisions/manage_prepare.html", context, status=400 if forms else 200)
+
+
+@login_required
+def prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    """The staff page of one assembly: convocation, agenda, sites, documents, acts, minutes."""
+    return _prepare_page(request, _assembly(request, pk))
+
+
+@login_required
+@require_POST
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    assembly = _assembly(request, pk)
+    form = ItemForm(
+        request.POST,
+        cooperative=assembly.cooperative,
+        country=services_manage.country_of(assembly.cooperative),
+    )
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        options = data.pop("options")
+        try:
+            services_manage.item_add(assembly=assembly, fields=data, options=options, actor=request.user)
+        except InvalidInput as invalid:
+            add_problems(form, invalid.problems)
+        except DecisionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The item is on the agenda."))
+            return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return _prepare_page(request, assembly, item_form=form)
+
+
+@login_required
+@require_POST
+def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    assembly = _assembly(request, pk)
+    item = get_object_or_404(Item, pk=item_pk, assembly=assembly)
+    try:
+        services_manage.item_remove(item=item, actor=request.user)
+        messages.success(request, _("The item is taken off the agenda."))
+    except DecisionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect("decisions:manage_prepare", pk=assembly.pk)
+
+
+@login_required
+@require_POST
+def site_add(request: HttpRequest, pk: int) -> HttpResponse:
+    assembly = _assembly(request, pk)
+    form = SiteForm(request.POST, assembly=assembly)
+    if form.is_valid():
+        try:
+            services_manage.site_add(
+                assembly=assembly,
+                antenna=form.cleaned_data["antenna"],
+                place=form.cleaned_data["place"],
+                relay=form.cleaned_data["relay_email"],
+                actor=request.user,
+            )
+        except InvalidInput as invalid:
+            add_problems(form, invalid.problems)
+        except DecisionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The site is added."))
+            return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return _prepare_page(request, assembly, site_form=form)
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    assembly = _assembly(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["document"]
+        try:
+            services_manage.document_attach(
+                assembly=assembly, name=upload.name, content=upload, actor=request.user
+            )
+        except InvalidInput as invalid:
+            add_problems(form, invalid.problems)
+        except DecisionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The document is attached to the convocation."))
+            return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return _prepare_page(request, assembly, document_form=form)
+
+
+@login_required
+def document(request: HttpRequest, pk: int, name: str) -> FileResponse:
+    """A document of the convocation, for anyone who may see the assembly."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    if not request.user.has_perm("decisions.view_assembly", assembly):
+        raise PermissionDenied
+    path = services_manage.document_path(assembly, name)
+    if path is None:
+        raise Http404
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name)
+
+
+ACTS: dict[str, Any] = {
+    "convene": services.assembly_convene,
+    "open": services_manage.assembly_open,
+    "close": services_manage.assembly_close,
+    "publish": services_manage.assembly_publish,
+}
+DONE = {
+    "convene": gettext_lazy(
+        "The assembly is convened: the electorate is frozen and the convocation is being e-mailed."
+    ),
+    "open": gettext_lazy("Voting is open on every item."),
+    "close": gettext_lazy("Voting is closed on every open item."),
+    "publish": gettext_lazy("The results are counted and published."),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Convene, open, close or publish the whole assembly."""
+    assembly = _assembly(request, pk)
+    action = request.POST.get("action", "")
+    if action not in ACTS:
+        messages.error(request, _("Unknown action."))
+        return redirect("decisions:manage_prepare", pk=assembly.pk)
+    try:
+        ACTS[action](assembly=assembly, actor=request.user)
+    except DecisionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, DONE[action])
+    return redirect("decisions:manage_prepare", pk=assembly.pk)
+
+
+def _minutes_assembly(request: HttpRequest, pk: int) -> Assembly:
+    """Staff and board read the minutes at any time; members once the results are published."""
+    assembly = get_object_or_404(Assembly.objects.select_related("cooperative", "unit"), pk=pk)
+    published = assembly.status == Assembly.Status.PUBLISHED
+    if not (
+        may_prepare.test(request.user, assembly)
+        or (published and request.user.has_perm("decisions.view_assembly", assembly))
+    ):
+        raise PermissionDenied
+    return assembly
+
+
+def _minutes_language(request: HttpRequest) -> str:
+    form = MinutesForm(request.GET or {"language": get_language()})
+    return form.cleaned_data["language"] if form.is_valid() else "fr"
+
+
+@login_required
+def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    assembly = _minutes_assembly(request, pk)
+    language = _minutes_language(request)
+    document_ = minutes_doc.minutes_build(
+        assembly, language=language, documents=services_manage.documents_of(assembly)
+    )
+    return render(
+        request,
+        "decisions/minutes.html",
+        {
+            "assembly": assembly,
+            "minutes": document_,
+            "minutes_form": MinutesForm(initial={"language": language}),
+        },
+    )
+
+
+@login_required
+def minutes_odt(request: HttpRequest, pk: int) -> HttpResponse:
+    assembly = _minutes_assembly(request, pk)
+    language = _minutes_language(request)
+    data = minutes_doc.odt_bytes(
+        minutes_doc.minutes_build(
+            assembly, language=language, documents=services_manage.documents_of(assembly)
+        )
+    )
+    response = HttpResponse(data, content_type=minutes_doc.ODT_MIMETYPE)
+    response["Content-Disposition"] = f'attachment; filename="minutes-{assembly.pk}-{language}.odt"'
+    return response
