@@ -2,6 +2,9 @@
 
 Run: .venv/bin/python benchmarks/bench_similarity.py [--runs 3] [--n 10000] [--threshold 0.5]
 
+Measures ``similar_pairs`` (all pairs), ``nearest`` (one query, vectors built for it), building an
+``Index`` once, and one query against a built ``Index`` (what a page suggesting duplicates would do).
+
 The documents are the first ``n`` statements of the 15 Polis conversations in ../shared/data/polis
 (English and German; German is passed as an unknown language: folding and the stop words of FR/NL/EN, no
 stemming). If there are fewer than ``n``, the list is extended with the same statements reversed word by
@@ -26,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src")]
 
 from coopgov.domain.formats.polis import read_comments  # noqa: E402
-from coopgov.domain.similarity import Document, nearest, similar_pairs  # noqa: E402
+from coopgov.domain.similarity import Document, Index, nearest, similar_pairs  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "polis"
 GERMAN = "austria-climate"
@@ -85,6 +88,22 @@ def main() -> None:
         found=len(found),
         median_s=round(wall, 3),
         cpu_s=round(cpu, 3),
+        runs=args.runs,
+        load_average=os.getloadavg()[0],
+    )
+
+    wall, index, cpu = timed(lambda: Index(docs), args.runs)
+    emit(
+        what="index_build", documents=len(docs), median_s=round(wall, 3), cpu_s=round(cpu, 3), runs=args.runs
+    )
+    queries = docs[:: max(1, len(docs) // 50)][:50]
+    wall, _, cpu = timed(lambda: [index.nearest(q, k=5) for q in queries], args.runs)
+    emit(
+        what="index_nearest_per_query",
+        documents=len(docs),
+        queries=len(queries),
+        median_ms=round(1000 * wall / len(queries), 2),
+        cpu_ms=round(1000 * cpu / len(queries), 2),
         runs=args.runs,
         load_average=os.getloadavg()[0],
     )

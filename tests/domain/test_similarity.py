@@ -6,7 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopgov.domain.similarity import Document, Pair, fold, nearest, similar_pairs, similarity, stem, tokens
+from coopgov.domain.similarity import (
+    Document,
+    Index,
+    Pair,
+    fold,
+    nearest,
+    similar_pairs,
+    similarity,
+    stem,
+    tokens,
+)
 from coopgov.domain.similarity.engine import vectors
 
 
@@ -145,3 +155,15 @@ def test_rows_are_unit_vectors_so_the_dot_product_is_the_weighted_cosine():
     matrix = vectors(docs)
     norms = matrix.multiply(matrix).sum(axis=1).A1
     assert all(abs(float(n) - 1.0) < 1e-5 for n in norms)
+
+
+def test_an_index_answers_many_queries_like_nearest_does():
+    docs = [
+        Document(1, "Une crèche coopérative dans chaque antenne", "fr"),
+        Document(2, "Des vélos partagés pour les membres", "fr"),
+        Document(3, "Créer des crèches dans les antennes", "fr"),
+    ]
+    index = Index(docs)
+    for query in (Document("q1", "crèches coopératives", "fr"), Document("q2", "vélo partagé", "fr")):
+        assert index.nearest(query, k=2) == nearest(query, docs, k=2)
+    assert index.nearest(Document("q3", "zzzz qqqq", "fr")) == []

@@ -7,6 +7,7 @@ See docs/methods/text-similarity.md for the method, its bounds and what the eval
 
 from coopgov.domain.similarity.engine import (
     Document,
+    Index,
     Pair,
     nearest,
     similar_pairs,
@@ -17,6 +18,7 @@ from coopgov.domain.similarity.normalise import LANGUAGES, fold, stem, tokens
 __all__ = [
     "LANGUAGES",
     "Document",
+    "Index",
     "Pair",
     "fold",
     "nearest",

@@ -12,7 +12,7 @@ scores are relative to that collection and not comparable across calls on differ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from math import sqrt
@@ -71,24 +71,66 @@ def _identity(x: list[str]) -> list[str]:
     return x
 
 
+class Index:
+    """The documents' combined TF-IDF rows, with the fitted vocabularies, so that many queries can be
+    compared against one collection without building its vectors again (``Index(docs).nearest(q)``)."""
+
+    def __init__(self, documents: Sequence[Document], word_weight: float = WORD_WEIGHT) -> None:
+        if not 0.0 <= word_weight <= 1.0:
+            raise ValueError(f"word_weight must be between 0 and 1, not {word_weight}")
+        _check_ids(documents)
+        self.documents = list(documents)
+        self._parts: list[tuple[float, Callable[[list[str]], list[str]], TfidfVectorizer | None]] = []
+        analysed = [_analyse(d) for d in self.documents]
+        blocks = []
+        for weight, build in ((word_weight, _words), (1.0 - word_weight, _chars)):
+            if weight == 0.0:
+                continue
+            features = [build(t) for t in analysed]
+            if not any(features):  # nothing but stop words: these documents are similar to nothing
+                self._parts.append((weight, build, None))
+                blocks.append(sp.csr_matrix((len(features), 1), dtype=np.float32))
+                continue
+            vectorizer = TfidfVectorizer(
+                analyzer=_identity, sublinear_tf=True, norm="l2", dtype=np.float32, lowercase=False
+            )
+            blocks.append(vectorizer.fit_transform(features) * np.float32(sqrt(weight)))
+            self._parts.append((weight, build, vectorizer))
+        self.matrix: sp.csr_matrix = sp.hstack(blocks, format="csr", dtype=np.float32)
+
+    def transform(self, documents: Sequence[Document]) -> sp.csr_matrix:
+        """Rows for other texts in this collection's vocabulary (n-grams it never saw are ignored)."""
+        analysed = [_analyse(d) for d in documents]
+        blocks = []
+        for weight, build, vectorizer in self._parts:
+            if vectorizer is None:
+                blocks.append(sp.csr_matrix((len(analysed), 1), dtype=np.float32))
+            else:
+                rows = vectorizer.transform([build(t) for t in analysed])
+                blocks.append(rows * np.float32(sqrt(weight)))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+    def nearest(self, query: Document, k: int = 5, *, threshold: float = 0.0) -> list[tuple[object, float]]:
+        """The ``k`` documents most similar to ``query`` (one with the query's id is skipped), best first,
+        only scores above ``threshold``; ties keep the collection's order."""
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        if not self.documents:
+            return []
+        scores = (self.matrix @ self.transform([query])[0].T).toarray().ravel()
+        order = np.lexsort((np.arange(len(scores)), -np.round(scores, 6)))
+        result: list[tuple[object, float]] = []
+        for i in order:
+            if len(result) == k or scores[i] <= threshold:
+                break
+            if self.documents[i].id != query.id:
+                result.append((self.documents[i].id, round(min(1.0, float(scores[i])), 6)))
+        return result
+
+
 def vectors(documents: Sequence[Document], word_weight: float = WORD_WEIGHT) -> sp.csr_matrix:
     """The combined, L2-normalised TF-IDF rows of the documents (one row per document, in order)."""
-    if not 0.0 <= word_weight <= 1.0:
-        raise ValueError(f"word_weight must be between 0 and 1, not {word_weight}")
-    analysed = [_analyse(d) for d in documents]
-    parts = []
-    for weight, build in ((word_weight, _words), (1.0 - word_weight, _chars)):
-        if weight == 0.0:
-            continue
-        features = [build(t) for t in analysed]
-        if not any(features):
-            parts.append(sp.csr_matrix((len(documents), 1)))
-            continue
-        vectorizer = TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, norm="l2", dtype=np.float32, lowercase=False
-        )
-        parts.append(vectorizer.fit_transform(features) * np.float32(sqrt(weight)))
-    return sp.hstack(parts, format="csr", dtype=np.float32)
+    return Index(documents, word_weight).matrix
 
 
 def _check_ids(documents: Sequence[Document]) -> None:
@@ -108,11 +150,10 @@ def similar_pairs(
     docs/methods/text-similarity.md for the measured bound at 10,000 documents."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
-    _check_ids(documents)
     n = len(documents)
+    matrix = vectors(documents, word_weight)
     if n < 2:
         return []
-    matrix = vectors(documents, word_weight)
     transposed = matrix.T.tocsc()
     found: list[tuple[float, int, int]] = []
     for start in range(0, n, BLOCK):
@@ -135,18 +176,11 @@ def nearest(
     word_weight: float = WORD_WEIGHT,
 ) -> list[tuple[object, float]]:
     """The ``k`` documents most similar to ``query`` (a document with the query's id is skipped), best
-    first, each with its score; only scores above ``threshold``. The vocabulary is that of the documents
-    and the query together."""
+    first, each with its score; only scores above ``threshold``. The vocabulary and IDF are the documents';
+    to ask many queries of one collection, build an ``Index`` once."""
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
-    _check_ids(documents)
-    others = [d for d in documents if d.id != query.id]
-    if not others:
-        return []
-    matrix = vectors([query, *others], word_weight)
-    scores = (matrix[1:] @ matrix[0].T).toarray().ravel()
-    order = sorted(range(len(others)), key=lambda i: (-round(float(scores[i]), 6), i))
-    return [(others[i].id, round(min(1.0, float(scores[i])), 6)) for i in order[:k] if scores[i] > threshold]
+    return Index(documents, word_weight).nearest(query, k, threshold=threshold)
 
 
 def similarity(a: Document, b: Document, *, word_weight: float = WORD_WEIGHT) -> float:
