@@ -178,6 +178,7 @@ def proposal_page(proposal: Proposal, user: Any) -> ProposalPage:
     )
     children: dict[int | None, list[Comment]] = {}
     for comment in comments:
+        comment.proposal = proposal  # the permission checks of each comment read its process from here
         children.setdefault(comment.parent_id, []).append(comment)
     top = children.get(None, [])
     for root in top:
@@ -193,11 +194,14 @@ def proposal_page(proposal: Proposal, user: Any) -> ProposalPage:
     for comment in comments:
         if comment.stance in stance_counts and comment.hidden_at is None:
             stance_counts[comment.stance] += 1
+    amendments = list(proposal.amendments.select_related("author__person").order_by("created_at", "id"))
+    for amendment in amendments:
+        amendment.proposal = proposal
     authenticated = getattr(user, "is_authenticated", False)
     return ProposalPage(
         proposal=proposal,
         comments=top,
-        amendments=list(proposal.amendments.select_related("author__person").order_by("created_at", "id")),
+        amendments=amendments,
         attachments=list(proposal.attachments.all()),
         supported=authenticated and Support.objects.filter(user=user, proposal=proposal).exists(),
         following=authenticated and Follow.objects.filter(user=user, proposal=proposal).exists(),
