@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/prepare/documents/", views_manage.document_add, name="manage_document_add"),
     path("<int:pk>/prepare/act/", views_manage.act, name="manage_act"),
     path("<int:pk>/documents/<str:name>", views_manage.document, name="document"),
+    path("<int:pk>/items/<int:item_pk>/ballots.json", views_manage.ballot_file, name="ballot_file"),
     path("<int:pk>/minutes/", views_manage.minutes_page, name="minutes"),
     path("<int:pk>/minutes.odt", views_manage.minutes_odt, name="minutes_odt"),
 ]

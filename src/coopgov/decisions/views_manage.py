@@ -30,7 +30,7 @@ from coopgov.decisions.forms_manage import (
     SiteForm,
     add_problems,
 )
-from coopgov.decisions.models import Assembly, Item
+from coopgov.decisions.models import Assembly, Item, Result
 from coopgov.decisions.services import DecisionRefused
 from coopgov.decisions.services_manage import InvalidInput
 from coopgov.organisation.models import Unit
@@ -281,6 +281,19 @@ def document(request: HttpRequest, pk: int, name: str) -> FileResponse:
     if path is None:
         raise Http404
     return FileResponse(open(path, "rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def ballot_file(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """The published anonymised ballot file of an item: each member finds their receipt code in it and
+    anyone recounts it with `coopgov tally` (the same text as `coopgov export_ballots`)."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    if not request.user.has_perm("decisions.view_assembly", assembly):
+        raise PermissionDenied
+    stored = get_object_or_404(Result, item__pk=item_pk, item__assembly=assembly, published_at__isnull=False)
+    response = HttpResponse(stored.ballots_file, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ballots-item-{item_pk}.json"'
+    return response
 
 
 ACTS: dict[str, Any] = {
