@@ -79,7 +79,11 @@ def recommend(
 
 def officer(world: World, role: str, unit_name: str) -> User:
     """An account with ``role`` in the named unit and a TOTP authenticator (officers need one for pages)."""
-    user = User.objects.create_user(email=f"{role}.{unit_name.replace(' ', '-').lower()}@example.org")
+    email = f"{role}.{unit_name.replace(' ', '-').lower()}@example.org"
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        return existing
+    user = User.objects.create_user(email=email)
     role_grant(user=user, unit=world.unit(unit_name), role=role, actor=ACTOR)
     TOTP.activate(user, DEMO_TOTP_SECRET)
     return user

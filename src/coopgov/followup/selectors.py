@@ -44,7 +44,7 @@ class Filters:
 def recommendations(cycle: Cycle, filters: Filters = Filters()) -> QuerySet[Recommendation]:
     """The cycle's recommendations matching the filters, in number order, with theme, group and body."""
     qs = Recommendation.objects.filter(cycle=cycle).select_related(
-        "theme", "group__unit", "addressed_to__unit"
+        "cycle", "theme", "group__unit", "addressed_to__unit"
     )
     if filters.status:
         qs = qs.filter(status=filters.status)

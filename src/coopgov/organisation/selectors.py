@@ -177,8 +177,5 @@ def community_processes(community: Unit) -> list[Any]:
 
     # The participation app is installed in every configuration; looked up by name so that the
     # organisation (a lower layer) does not import it.
-    try:
-        process_model = apps.get_model("participation", "Process")
-    except LookupError:
-        return []
+    process_model = apps.get_model("participation", "Process")
     return list(process_model.objects.filter(unit=community).order_by("-pk"))
