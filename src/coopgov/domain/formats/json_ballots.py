@@ -180,6 +180,8 @@ def _number(value: Any, path: tuple[str | int, ...], what: str) -> Fraction:
         raise _Problem(path, str(error)) from None
 
 
+_BALLOT_KEYS = frozenset({"vote", "weight", "count", "voter", "college", "spoiled"})
+
 _TOP_KEYS = {
     "format",
     "kind",
@@ -279,25 +281,32 @@ def _parse(document: Any) -> BallotFile:
     parse_vote = _VOTE_PARSERS[kind]
     records: list[BallotRecord] = []
     voters: set[str] = set()
+    # Each distinct weight is read and checked once: tens of thousands of ballots share a few weights.
+    weights: dict[tuple[type, Any], Fraction] = {}
     for i, raw in enumerate(raw_ballots):
         where: tuple[str | int, ...] = ("ballots", i)
         if not isinstance(raw, dict):
             raise _Problem(where, "a ballot is a JSON object")
-        extra = sorted(set(raw) - {"vote", "weight", "count", "voter", "college", "spoiled"})
-        if extra:
-            raise _Problem((*where, extra[0]), "unknown ballot field")
+        if not raw.keys() <= _BALLOT_KEYS:
+            raise _Problem((*where, sorted(set(raw) - _BALLOT_KEYS)[0]), "unknown ballot field")
         spoiled = raw.get("spoiled", False)
-        if not isinstance(spoiled, bool):
+        if spoiled is not False and spoiled is not True:
             raise _Problem((*where, "spoiled"), "expected true or false")
         if "vote" not in raw and not spoiled:
             raise _Problem((*where, "vote"), "missing")
         vote = parse_vote(raw.get("vote"), (*where, "vote"), known, grades) if not spoiled else None
-        weight = _number(raw.get("weight", 1), (*where, "weight"), "weight")
+        raw_weight = raw.get("weight", 1)
+        try:
+            weight = weights[type(raw_weight), raw_weight]
+        except (KeyError, TypeError):  # not seen yet, or not hashable (read below for its message)
+            weight = _number(raw_weight, (*where, "weight"), "weight")
+            if weight < 0:
+                raise _Problem((*where, "weight"), "a weight cannot be negative") from None
+            if raw_weight == raw_weight and isinstance(raw_weight, int | float | str):
+                weights[type(raw_weight), raw_weight] = weight
         count = raw.get("count", 1)
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        if type(count) is not int or count < 0:
             raise _Problem((*where, "count"), "expected a whole number of identical ballots")
-        if weight < 0:
-            raise _Problem((*where, "weight"), "a weight cannot be negative")
         voter = raw.get("voter")
         if voter is not None:
             if not isinstance(voter, str):
@@ -447,8 +456,13 @@ def _parse_motion_options(
     return rule, electorate
 
 
+_MOTION_CHOICES = frozenset(c.value for c in MotionChoice)
+
+
 def _motion_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
-    if value not in {c.value for c in MotionChoice}:
+    if type(value) is str and value in _MOTION_CHOICES:
+        return value
+    if value not in _MOTION_CHOICES:
         raise _Problem(path, f"expected one of {', '.join(c.value for c in MotionChoice)}")
     return str(value)
 
@@ -464,6 +478,10 @@ def _plurality_vote(value: Any, path: tuple[str | int, ...], known: set[str], gr
 def _approval_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
     if not isinstance(value, list):
         raise _Problem(path, "expected the list of approved candidates")
+    if all(type(item) is str for item in value):  # the usual case, checked in one pass of set operations
+        approved = frozenset(value)
+        if len(approved) == len(value) and approved <= known:
+            return approved
     for item in value:
         if not isinstance(item, str) or item not in known:
             raise _Problem(path, f"unknown candidate {json.dumps(item)[:60]}")
@@ -497,6 +515,9 @@ def _grades_vote(value: Any, path: tuple[str | int, ...], known: set[str], grade
 def _ranked_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
     if not isinstance(value, list):
         raise _Problem(path, 'expected a ranking such as ["a", ["b", "c"], "d"] (a list marks a tie)')
+    # No ties, the usual case: checked with set operations.
+    if all(type(item) is str for item in value) and len(set(value)) == len(value) and known.issuperset(value):
+        return tuple((item,) for item in value)
     tiers: list[tuple[str, ...]] = []
     seen: set[str] = set()
     for item in value:
@@ -532,6 +553,11 @@ def _counted(ballot_file: BallotFile, kind: str) -> list[BallotRecord]:
     return [b for b in ballot_file.ballots if not b.spoiled]
 
 
+def _times(b: BallotRecord) -> Fraction:
+    """A record's total weight (its weight times the voters who cast it)."""
+    return b.weight if b.count == 1 else b.weight * b.count
+
+
 def spoiled_weight(ballot_file: BallotFile) -> Fraction:
     """Total weight of the ballots the file marks as spoiled (null): reported, never counted."""
     return sum((b.weight * b.count for b in ballot_file.ballots if b.spoiled), Fraction(0))
@@ -542,8 +568,9 @@ def motion_ballots(ballot_file: BallotFile) -> list[MotionBallot]:
     if ballot_file.kind != "motion":
         raise ValueError(f"this file holds {ballot_file.kind} ballots, not motion ballots")
     out = []
+    choices = {c.value: c for c in MotionChoice}
     for number, b in enumerate(ballot_file.ballots, start=1):
-        choice = MotionChoice.NULL if b.spoiled else MotionChoice(str(b.vote))
+        choice = MotionChoice.NULL if b.spoiled else choices.get(str(b.vote)) or MotionChoice(str(b.vote))
         out.append(
             MotionBallot(
                 voter=b.voter or f"#{number}",
@@ -559,7 +586,7 @@ def motion_ballots(ballot_file: BallotFile) -> list[MotionBallot]:
 def plurality_ballots(ballot_file: BallotFile) -> list[PluralityBallot]:
     """The file's single-choice ballots."""
     return [
-        PluralityBallot(choice=b.vote if isinstance(b.vote, str) else None, weight=b.weight * b.count)
+        PluralityBallot(choice=b.vote if isinstance(b.vote, str) else None, weight=_times(b))
         for b in _counted(ballot_file, "plurality")
     ]
 
@@ -567,9 +594,7 @@ def plurality_ballots(ballot_file: BallotFile) -> list[PluralityBallot]:
 def approval_ballots(ballot_file: BallotFile) -> list[ApprovalBallot]:
     """The file's approval ballots."""
     return [
-        ApprovalBallot(
-            choices=b.vote if isinstance(b.vote, frozenset) else frozenset(), weight=b.weight * b.count
-        )
+        ApprovalBallot(choices=b.vote if isinstance(b.vote, frozenset) else frozenset(), weight=_times(b))
         for b in _counted(ballot_file, "approval")
     ]
 
@@ -592,10 +617,7 @@ def grade_ballots(ballot_file: BallotFile) -> list[GradeBallot]:
 
 def ranked_tiers(ballot_file: BallotFile) -> list[tuple[tuple[tuple[str, ...], ...], Fraction]]:
     """The file's rankings as (tiers, weight) pairs, best tier first."""
-    return [
-        (b.vote if isinstance(b.vote, tuple) else (), b.weight * b.count)
-        for b in _counted(ballot_file, "ranked")
-    ]
+    return [(b.vote if isinstance(b.vote, tuple) else (), _times(b)) for b in _counted(ballot_file, "ranked")]
 
 
 def ranked_profile(ballot_file: BallotFile) -> RankedProfile:
@@ -605,7 +627,17 @@ def ranked_profile(ballot_file: BallotFile) -> RankedProfile:
     from coopgov.domain.voting.ranked_ballots import Candidate, RankedBallot, RankedProfile
 
     candidates = [Candidate(id=c, name=ballot_file.names.get(c, c)) for c in ballot_file.candidates]
-    ballots = [RankedBallot(tiers=tiers, weight=float(weight)) for tiers, weight in ranked_tiers(ballot_file)]
+    floats: dict[tuple[int, int], float] = {}  # each distinct weight converted once
+
+    def as_float(weight: Fraction) -> float:
+        key = weight.numerator, weight.denominator
+        if key not in floats:
+            floats[key] = float(weight)
+        return floats[key]
+
+    ballots = [
+        RankedBallot(tiers=tiers, weight=as_float(weight)) for tiers, weight in ranked_tiers(ballot_file)
+    ]
     return RankedProfile.from_ballots(candidates, ballots, seats=ballot_file.seats)
 
 
@@ -631,6 +663,9 @@ def _vote_json(kind: str, vote: Vote) -> Any:
     if kind == "ranked" and isinstance(vote, tuple):
         return [tier[0] if len(tier) == 1 else list(tier) for tier in vote]
     return vote
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) builds each call
 
 
 def dumps_ballot_file(ballot_file: BallotFile) -> str:
@@ -701,7 +736,7 @@ def dumps_ballot_file(ballot_file: BallotFile) -> str:
             row["weight"] = _json_fraction(b.weight)
         if b.count != 1:
             row["count"] = b.count
-        rows.append("  " + json.dumps(row, ensure_ascii=False))
+        rows.append("  " + _ENCODER.encode(row))
     lines.append(",\n".join(rows))
     lines.append("]}")
     return "\n".join(line for line in lines if line) + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -287,11 +287,50 @@ class _Counts:
         return {choice.value: json_number(self.get(choice)) for choice in MotionChoice}
 
 
-def _count(ballots: Iterable[tuple[MotionBallot, Fraction]]) -> _Counts:
-    totals: dict[MotionChoice, Fraction] = {}
+Number = int | Fraction
+"""A weight during counting: an int when whole (most ballots weigh 1), else a Fraction. Sums and
+comparisons mixing the two are exact, and summing ints is many times faster than summing Fractions."""
+
+
+def _plain(value: Fraction | int) -> Number:
+    """The whole-number fast path's view of a weight: an int when whole, the Fraction otherwise."""
+    if type(value) is int:
+        return value
+    return value.numerator if value.denominator == 1 else value
+
+
+def _as_fraction(value: Fraction | int) -> Number:
+    """The exact-fraction path's view of a weight: always a Fraction (the reference arithmetic)."""
+    return Fraction(value)
+
+
+def _total(values: Iterable[Number]) -> Fraction:
+    """The exact sum: whole numbers summed as ints, the others as Fractions."""
+    whole = 0
+    rest = Fraction(0)
+    for value in values:
+        if type(value) is int:
+            whole += value
+        else:
+            rest += value
+    return rest + whole
+
+
+def _times(weight: Number, count: int) -> Number:
+    return weight if count == 1 else weight * count
+
+
+def _count(ballots: Iterable[tuple[MotionBallot, Number]]) -> _Counts:
+    whole: dict[MotionChoice, int] = {}
+    rest: dict[MotionChoice, Fraction] = {}
     for ballot, weight in ballots:
-        totals[ballot.choice] = totals.get(ballot.choice, Fraction(0)) + weight
-    return _Counts(totals)
+        if type(weight) is int:
+            whole[ballot.choice] = whole.get(ballot.choice, 0) + weight
+        else:
+            rest[ballot.choice] = rest.get(ballot.choice, Fraction(0)) + weight
+    return _Counts(
+        {c: rest.get(c, Fraction(0)) + whole.get(c, 0) for c in MotionChoice if c in whole or c in rest}
+    )
 
 
 def _electorate_total(electorate: Fraction | int | Mapping[str, Fraction | int] | None) -> Fraction | None:
@@ -308,7 +347,7 @@ def _check_ballots(ballots: Sequence[MotionBallot]) -> None:
         if ballot.voter in seen:
             raise ValueError(f"voter {ballot.voter!r} has more than one ballot")
         seen.add(ballot.voter)
-        if ballot.weight < 0:
+        if ballot.weight.numerator < 0:  # a Fraction's sign is its numerator's
             raise ValueError(f"voter {ballot.voter!r} has a negative weight {exact(ballot.weight)}")
         if ballot.count < 0:
             raise ValueError(f"ballot {ballot.voter!r} has a negative count {ballot.count}")
@@ -325,25 +364,37 @@ def apply_cap(
     share a grouped entry (default 1 each); the cap applies to each of them. Returns each entry's capped
     per-voter weight, the limit, and one record per capped entry.
     """
-    counts = counts or {}
-    present = sum((w * counts.get(v, 1) for v, w in weights.items()), Fraction(0))
+    capped, limit, records = _cap({v: Fraction(w) for v, w in weights.items()}, cap, counts or {})
+    return {v: Fraction(w) for v, w in capped.items()}, limit, records
+
+
+def _cap(
+    weights: Mapping[str, Number], cap: Fraction, counts: Mapping[str, int]
+) -> tuple[dict[str, Number], Fraction, list[dict[str, Any]]]:
+    """:func:`apply_cap` on weights that may be ints: a whole weight exceeds the limit exactly when it
+    exceeds the limit's floor, so the comparison stays in integers."""
+    present = _total(_times(w, counts.get(v, 1)) for v, w in weights.items())
     limit = cap * present
-    capped: dict[str, Fraction] = {}
-    records: list[dict[str, Any]] = []
-    for voter in sorted(weights):
-        weight = weights[voter]
-        if weight > limit:
-            capped[voter] = limit
-            record: dict[str, Any] = {
-                "voter": voter,
-                "weight": json_number(weight),
-                "counted": json_number(limit),
-            }
-            if counts.get(voter, 1) != 1:
-                record["voters"] = counts[voter]
-            records.append(record)
+    floor = limit.numerator // limit.denominator
+    counted_limit = _plain(limit) if any(type(w) is int for w in weights.values()) else limit
+    capped: dict[str, Number] = {}
+    over: list[str] = []
+    for voter, weight in weights.items():
+        if weight > floor if type(weight) is int else weight > limit:
+            capped[voter] = counted_limit
+            over.append(voter)
         else:
             capped[voter] = weight
+    records: list[dict[str, Any]] = []
+    for voter in sorted(over):
+        record: dict[str, Any] = {
+            "voter": voter,
+            "weight": json_number(Fraction(weights[voter])),
+            "counted": json_number(limit),
+        }
+        if counts.get(voter, 1) != 1:
+            record["voters"] = counts[voter]
+        records.append(record)
     return capped, limit, records
 
 
@@ -366,7 +417,20 @@ def tally_motion(
     weights are scaled up to sum to 1, as SCIC statutes commonly provide; the explanation says so.
     ``electorate`` is the electorate's weight, one number or one per collège; it is needed for a quorum
     and for the ``electorate`` base.
+
+    Whole weights are counted as integers (the whole-number fast path); the result is the same as with
+    exact fractions throughout (``_tally_motion(..., number=_as_fraction)``, checked by property tests).
     """
+    return _tally_motion(ballots, rule, electorate, number=_plain)
+
+
+def _tally_motion(
+    ballots: Sequence[MotionBallot],
+    rule: MotionRule,
+    electorate: Fraction | int | Mapping[str, Fraction | int] | None,
+    *,
+    number: Callable[[Fraction | int], Number],
+) -> TallyResult:
     _check_ballots(ballots)
     electorate_total = _electorate_total(electorate)
     per_college_electorate: dict[str, Fraction] | None = None
@@ -375,7 +439,8 @@ def tally_motion(
     if electorate_total is None and (rule.quorum > 0 or rule.base is Base.ELECTORATE):
         raise ValueError("this rule needs the electorate's size (for its quorum or base)")
 
-    weights = {b.voter: b.weight for b in ballots}
+    own = [number(b.weight) for b in ballots]
+    weights: dict[str, Number] = {b.voter: w for b, w in zip(ballots, own, strict=True)}
     counts = {b.voter: b.count for b in ballots if b.count != 1}
     explanation: dict[str, Any] = {
         "rule": {
@@ -386,21 +451,21 @@ def tally_motion(
         }
     }
     if rule.cap is not None:
-        weights, limit, capped = apply_cap(weights, rule.cap, counts)
+        weights, limit, capped = _cap(weights, rule.cap, counts)
         explanation["cap"] = {"share": exact(rule.cap), "limit": json_number(limit), "capped": capped}
-    counted = [(b, weights[b.voter] * b.count) for b in ballots]
+    counted = [(b, _times(weights[b.voter], b.count)) for b in ballots]
     overall = _count(counted)
     explanation["counts"] = overall.to_json()
     explanation["ballots"] = sum(b.count for b in ballots)
+    # Presence is counted before any cap: the cap limits a voter's power, not the shares present.
+    present = _total(_times(w, b.count) for b, w in zip(ballots, own, strict=True))
     # Which weights were applied, without tying any weight to a choice (ballots may be secret).
     explanation["weights"] = {
-        "total": json_number(sum((b.weight * b.count for b in ballots), Fraction(0))),
-        "ballots_weighing_other_than_1": sum(b.count for b in ballots if b.weight != 1),
-        "largest": json_number(max((b.weight for b in ballots), default=Fraction(0))),
+        "total": json_number(present),
+        "ballots_weighing_other_than_1": sum(b.count for b, w in zip(ballots, own, strict=True) if w != 1),
+        "largest": json_number(Fraction(max(own, default=0))),
     }
 
-    # Presence is counted before any cap: the cap limits a voter's power, not the shares present.
-    present = sum((b.weight * b.count for b in ballots), Fraction(0))
     quorum_reached = True
     participation: dict[str, Any] = {"present_or_represented": json_number(present)}
     if electorate_total is not None:
@@ -418,7 +483,7 @@ def tally_motion(
             raise ValueError("a per-collège quorum needs the electorate of every collège")
         by_college: dict[str, Any] = {}
         for name in sorted(per_college_electorate):
-            here = sum((b.weight * b.count for b in ballots if b.college == name), Fraction(0))
+            here = _total(_times(w, b.count) for b, w in zip(ballots, own, strict=True) if b.college == name)
             needed = rule.college_quorum * per_college_electorate[name]
             by_college[name] = {
                 "present_or_represented": json_number(here),
@@ -451,7 +516,7 @@ def tally_motion(
 
 
 def _decide_by_colleges(
-    counted: Sequence[tuple[MotionBallot, Fraction]],
+    counted: Sequence[tuple[MotionBallot, Number]],
     rule: MotionRule,
     per_college_electorate: Mapping[str, Fraction] | None,
     explanation: dict[str, Any],
