@@ -12,4 +12,3 @@ from tests.meetings.builders import Tree, build_tree
 @pytest.fixture
 def tree(db: Any) -> Tree:
     return build_tree()
-

@@ -233,3 +233,69 @@ def rollup_candidates(unit: Unit) -> tuple[list[Proposal], list[Contribution]]:
         .order_by("meeting__antenna__path", "meeting__starts_at", "id")
     )
     return proposals, contributions
+
+
+# Suggested duplicates: pairs at or above this similarity are shown (see docs/adr/0010-rise-of-orientations.md;
+# on the FR/NL examples of the tests and demo, true duplicates score 0.45–0.55, unrelated texts below 0.15).
+DUPLICATE_THRESHOLD = 0.3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Two proposals of different units whose texts are alike; ``language`` is the language in which
+    they were compared (a translation may bridge two languages)."""
+
+    first: Proposal
+    second: Proposal
+    score: float
+    language: str
+
+
+def _texts(proposal: Proposal) -> dict[str, str]:
+    """The proposal's text in each language it exists in (the original and its translations)."""
+    titles = dict(proposal.titles or {})
+    bodies = dict(proposal.bodies or {})
+    titles[proposal.language] = proposal.title
+    bodies[proposal.language] = proposal.body
+    return {lang: f"{titles.get(lang, '')}. {bodies.get(lang, '')}" for lang in set(titles) | set(bodies)}
+
+
+def duplicate_suggestions(
+    unit: Unit, *, threshold: float = DUPLICATE_THRESHOLD, limit: int = 100
+) -> list[Suggestion]:
+    """Likely duplicates among the open proposals of the units below ``unit`` (two antennas, or two
+    cooperatives): compared by ``coopgov.domain.similarity`` in each language both exist in (original or
+    translation), best score first; pairs already dismissed are left out."""
+    from coopgov.domain.similarity import Document, similar_pairs
+    from coopgov.orientations.models import DismissedDuplicate
+
+    proposals = {
+        p.pk: p
+        for p in Proposal.objects.filter(process__unit__path__startswith=unit.path, hidden_at__isnull=True)
+        .exclude(process__unit=unit)
+        .exclude(status__in=[Proposal.Status.MERGED, Proposal.Status.WITHDRAWN])
+        .select_related("process__unit")
+    }
+    documents = [
+        Document((pk, lang), text, lang) for pk, p in proposals.items() for lang, text in _texts(p).items()
+    ]
+    dismissed = set(
+        DismissedDuplicate.objects.filter(first_id__in=proposals).values_list("first_id", "second_id")
+    )
+    best: dict[tuple[int, int], tuple[float, str]] = {}
+    for pair in similar_pairs(documents, threshold) if len(documents) > 1 else []:
+        (a, lang_a), (b, lang_b) = pair.a, pair.b  # type: ignore[misc]
+        if a == b or lang_a != lang_b:
+            continue
+        first, second = proposals[a], proposals[b]
+        if first.process.unit_id == second.process.unit_id:
+            continue
+        if first.process.unit.kind != second.process.unit.kind:
+            continue
+        key = (min(a, b), max(a, b))
+        if key in dismissed:
+            continue
+        if key not in best or pair.score > best[key][0]:
+            best[key] = (pair.score, lang_a)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+    return [Suggestion(proposals[a], proposals[b], score, lang) for (a, b), (score, lang) in ranked]
