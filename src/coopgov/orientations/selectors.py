@@ -235,8 +235,8 @@ def rollup_candidates(unit: Unit) -> tuple[list[Proposal], list[Contribution]]:
     return proposals, contributions
 
 
-# Suggested duplicates: pairs at or above this similarity are shown (see docs/adr/0010-rise-of-orientations.md;
-# on the FR/NL examples of the tests and demo, true duplicates score 0.45–0.55, unrelated texts below 0.15).
+# Suggested duplicates: pairs at or above this similarity are shown (docs/adr/0010-rise-of-orientations.md).
+# On the FR/NL examples of the tests and demo, true duplicates score 0.45–0.55, unrelated texts below 0.15.
 DUPLICATE_THRESHOLD = 0.3
 
 
