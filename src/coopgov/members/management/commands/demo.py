@@ -34,6 +34,13 @@ class Command(BaseCommand):
         if options["members"] > 0:
             # The assemblies app adds a past AG with published results and an upcoming one open for voting.
             call_command("demo_assemblies", seed=options["seed"], stdout=self.stdout)
+            from coopgov.followup.demo import demo_followup
+
+            added = demo_followup(options["seed"])
+            self.stdout.write(
+                f"Smart in Progress follow-up: {added['recommendations']} recommendations; "
+                f"{added['community_members']} community memberships"
+            )
         if options["members"] == 0:
             self.stdout.write(
                 "Organisation set up (group, BE and FR with their antennas, categories, share classes and "
