@@ -11,7 +11,7 @@ from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
 
 from coopgov.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
-from coopgov.decisions import selectors, services
+from coopgov.decisions import room, selectors, services
 from coopgov.decisions.labels import reason_text
 from coopgov.decisions.models import Assembly, ElectorateEntry, Item, Proxy
 from coopgov.decisions.services import DecisionRefused
@@ -211,3 +211,24 @@ def get_result(request: HttpRequest, assembly_id: Id, item_id: Id) -> dict[str, 
     ):
         raise HttpError(404, _("No published result for item %(id)s.") % {"id": item_id})
     return selectors.result_json(stored)
+
+
+@router.post(
+    "/assemblies/{assembly_id}/delegation-to-relay",
+    response={200: ProxyOut, **WRITE_ERRORS},
+    summary="Delegate your vote to the relay of your antenna's site (when the assembly allows it); "
+    "revoke it as a proxy, or vote yourself to override it",
+)
+def delegate_to_relay(request: HttpRequest, assembly_id: Id) -> dict[str, Any]:
+    assembly = _assembly(request, assembly_id, "decisions.cast_ballot")
+    giver = _my_entry(request, assembly)
+    site = room.site_of(assembly, giver)
+    try:
+        if site is None:
+            raise DecisionRefused(
+                "no_site", _("This assembly does not meet at your antenna: there is no relay to delegate to.")
+            )
+        proxy = room.relay_delegate(assembly=assembly, giver=giver, site=site, actor=request.user)
+    except DecisionRefused as refused:
+        raise _refused(refused) from None
+    return _proxy_out(proxy)

@@ -259,7 +259,7 @@ def budget_compute(*, item: Item, actor: Any, seed: str | None = None, now: date
     out = counted.to_json()
     out["winners"] = out["selected"]  # the key every stored result has
     out["seed"] = seed
-    out["recount"] = f"coopgov budget FILE.pb {BUDGET_OPTIONS[locked.method]} --seed {seed}"
+    out["recount"] = f"coopgov budget budget.pb {BUDGET_OPTIONS[locked.method]} --seed {seed}"
     participation, quorum = _participation(locked)
     return _store(
         locked,

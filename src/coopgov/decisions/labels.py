@@ -21,6 +21,14 @@ def reason_text(code: str, params: dict[str, Any] | None = None) -> str:
         "in_college": _("You vote in the category or collège “%(college)s”."),
         "outside_unit": _("Your home antenna is not part of %(unit)s, whose members make up this assembly."),
         "not_in_register": _("You have no membership of this cooperative in the register."),
+        "delegate": _(
+            "You are a delegate of the section assembly “%(section)s”: your vote weighs the %(represents)s "
+            "members you represent."
+        ),
+        "votes_through_section": _(
+            "This general assembly gathers the delegates of the section assemblies: you vote through your "
+            "section's delegates."
+        ),
     }
     text = texts.get(code, code)
     try:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopgov.decisions import views, views_manage
+from coopgov.decisions import room_views, views, views_manage
 
 app_name = "decisions"
 
@@ -12,7 +12,9 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/result/", views.result, name="result"),
     path("<int:pk>/proxy/", views.proxy_give, name="proxy_give"),
     path("<int:pk>/proxy/<int:proxy_pk>/revoke/", views.proxy_revoke, name="proxy_revoke"),
-    path("<int:pk>/sites/<int:site_pk>/room/", views.room, name="room"),
+    path("<int:pk>/sites/<int:site_pk>/room/", room_views.room_page, name="room"),
+    path("<int:pk>/delegate-to-relay/", room_views.delegate_to_relay, name="delegate_to_relay"),
+    path("<int:pk>/delegates/", room_views.delegates, name="delegates"),
     path("<int:pk>/postal/", views.postal, name="postal"),
     path("<int:pk>/electorate/", views.electorate, name="electorate"),
     # Staff and board prepare and run an assembly (views_manage.py).

@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coopgov.decisions import charts, selectors, services
+from coopgov.decisions import charts, counting, room_views, sections, selectors, services
 from coopgov.decisions.forms import MOTION_CHOICES, vote_from_post
 from coopgov.decisions.labels import reason_text
-from coopgov.decisions.models import DEFAULT_GRADES, Assembly, AssemblySite, ElectorateEntry, Item, Proxy
+from coopgov.decisions.models import DEFAULT_GRADES, Assembly, ElectorateEntry, Item, Proxy
 from coopgov.decisions.services import DecisionRefused
 
 
@@ -136,7 +136,8 @@ def proxy_revoke(request: HttpRequest, pk: int, proxy_pk: int) -> HttpResponse:
 ITEM_ACTS: dict[str, Any] = {
     "open": services.item_open,
     "close": services.item_close,
-    "count": services.result_compute,
+    "count": counting.item_count,
+    "acclaim": counting.election_acclaim,
     "publish": services.result_publish,
 }
 
@@ -189,18 +190,6 @@ def _record_for_members(
     return render(
         request, "decisions/room.html", {"assembly": assembly, "heading": heading, "open_items": items}
     )
-
-
-@login_required
-def room(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
-    """The relay of a site records the votes of members present in the room."""
-    # A relay of an antenna may hold no role at the assembly's level: the site decides.
-    assembly = get_object_or_404(Assembly, pk=pk)
-    site = get_object_or_404(AssemblySite.objects.select_related("antenna"), pk=site_pk, assembly=assembly)
-    if not request.user.has_perm("decisions.record_room_votes", site):
-        raise PermissionDenied
-    heading = _("Votes in the room at %(antenna)s") % {"antenna": site.antenna.display_name}
-    return _record_for_members(request, assembly, "room", request.path, heading)
 
 
 @login_required
@@ -264,6 +253,9 @@ def result(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         stored.published_at is None and not request.user.has_perm("decisions.manage_assembly", assembly)
     ):
         raise PermissionDenied
+    special = room_views.special_result(request, assembly, item, stored)
+    if special is not None:  # For / Withhold, acclamation, participatory budget
+        return special
     names = {o.key: o.label for o in item.options.all()}
     caption, numbers = charts.result_numbers(stored.result, names)
     context = {
@@ -285,5 +277,6 @@ def result(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             if isinstance(stage, dict)
         ],
         "names": names,
+        "delegates": sections.delegates_overview(assembly),
     }
     return render(request, "decisions/result.html", context)
