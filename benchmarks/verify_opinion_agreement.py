@@ -13,7 +13,18 @@ different groups (no grouping of our base clusters can match those: Polis's own 
 its history of updates, were drawn differently); ``ceiling_ari`` the best ARI any grouping of our base
 clusters could reach (each base cluster given to the Polis group of most of its members); and
 ``ari_single_start`` the ARI with Polis's one deterministic start (``group_restarts=0``).
-Only the groups are compared (no timings: see bench_opinion.py for seconds).
+
+Three more measures show how much of the rest is the conversation's history, which the export does not
+hold: ``ari_history_in_conv`` (where votes.csv has timestamps) places in the map the participants Polis's
+in-conv rule let in over the history (``polis_in_conv_history``: the early ones taken while fewer than 15
+qualified), ``in_conv_equal`` says whether our set of grouped participants is exactly Polis's (final rule
+/ history); ``orders`` gives the lowest, median and highest ARI of the same pipeline when participants
+arrive in ``--orders`` other plausible orders (a seeded shuffle of the rows: the order decides Polis's
+deterministic k-means starts, as its history did). Where comments.csv holds Polis's own
+``group-informed-consensus`` (newer exports), ``gic_max_difference`` is the largest difference between
+it and coopgov's figure computed on Polis's groups, over ``gic_statements`` statements.
+Only the groups are compared (no timings: see bench_opinion.py for seconds). After the JSON lines, a
+Markdown table puts coopgov and red-dwarf side by side per conversation.
 """
 
 from __future__ import annotations
@@ -42,9 +53,17 @@ from coopgov.domain.formats.polis import (  # noqa: E402
     polis_mod_out,
     read_comments,
     read_participants_votes,
+    read_vote_history,
     read_votes_file,
 )
-from coopgov.domain.opinion import PolisParameters, VoteMatrix, opinion_map  # noqa: E402
+from coopgov.domain.opinion import (  # noqa: E402
+    PolisParameters,
+    VoteMatrix,
+    group_vote_counts,
+    opinion_map,
+    polis_in_conv_history,
+)
+from coopgov.domain.opinion.repness import group_informed_consensus  # noqa: E402
 
 DATA = Path(os.environ.get("COOPGOV_SHARED_DATA", ROOT.parent / "shared" / "data")) / "polis"
 
@@ -82,6 +101,40 @@ def disagreement(polis: dict[int, int], ours: dict[int, int], base: dict[int, in
     }
 
 
+def arrival_orders(
+    votes: Any, moderated: frozenset[int], params: PolisParameters, polis: dict[int, int], n: int
+) -> list[float]:
+    """ARI against Polis when participants arrive in ``n`` seeded random orders instead of id order.
+
+    Rows are renumbered by a permutation (coordinates do not depend on it; Polis's deterministic
+    k-means starts on the first distinct rows do), the map is computed and mapped back to the real ids.
+    """
+    ids = np.unique(votes.participants)
+    rng = np.random.default_rng(params.seed)
+    out = []
+    for _ in range(n):
+        order = rng.permutation(ids)
+        rank = np.empty(int(ids.max()) + 1, dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        matrix = VoteMatrix.from_votes(rank[votes.participants], votes.statements, votes.votes)
+        result = opinion_map(matrix, moderated_out=moderated, parameters=params)
+        out.append(ari_against(polis, {int(order[q]): g for q, g in labels_of(result).items()}))
+    return out
+
+
+def gic_check(matrix: VoteMatrix, polis: dict[int, int], comments: Any) -> dict[str, Any]:
+    """coopgov's group-informed consensus on Polis's own groups against the value Polis exported."""
+    exported = {c.id: c.group_informed_consensus for c in comments if c.group_informed_consensus is not None}
+    if not exported:
+        return {}
+    labels = np.array([polis.get(int(p), -1) for p in matrix.participants])
+    agree, disagree, seen = group_vote_counts(matrix, labels)
+    ours, _ = group_informed_consensus(agree.astype(float), disagree.astype(float), seen.astype(float))
+    mine = dict(zip(matrix.statements.tolist(), ours.tolist(), strict=True))
+    gaps = [abs(mine[t] - v) if t in mine else float("inf") for t, v in exported.items()]
+    return {"gic_statements": len(gaps), "gic_max_difference": float(f"{max(gaps):.2g}")}
+
+
 def red_dwarf(p: np.ndarray, s: np.ndarray, v: np.ndarray, moderated: list[int]) -> dict[int, int]:
     from reddwarf.implementations.polis import run_pipeline
 
@@ -100,6 +153,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-peer", action="store_true", help="skip red-dwarf")
     parser.add_argument("--restarts", type=int, default=None, help="PolisParameters.group_restarts")
+    parser.add_argument("--orders", type=int, default=20, help="other arrival orders tried (0: none)")
     args = parser.parse_args()
     params = PolisParameters() if args.restarts is None else PolisParameters(group_restarts=args.restarts)
     rows: list[dict[str, Any]] = []
@@ -124,6 +178,23 @@ def main() -> None:
         row.update(disagreement(polis, ours, base))
         single = opinion_map(matrix, moderated_out=moderated, parameters=replace(params, group_restarts=0))
         row["ari_single_start"] = round(ari_against(polis, labels_of(single)), 3)
+        row["in_conv_equal"] = [set(ours) == set(polis)]
+        if (folder / "votes.csv").exists():
+            history = read_vote_history(folder / "votes.csv")
+            entered = polis_in_conv_history(
+                history.participants, history.statements, history.timestamps, parameters=params
+            )
+            again = opinion_map(matrix, moderated_out=moderated, parameters=params, entered=entered)
+            row["ari_history_in_conv"] = round(ari_against(polis, labels_of(again)), 3)
+            row["in_conv_equal"].append(set(labels_of(again)) == set(polis))
+        if args.orders:
+            spread = arrival_orders(votes, moderated, params, polis, args.orders)
+            row["orders"] = [
+                round(min(spread), 3),
+                round(statistics.median(spread), 3),
+                round(max(spread), 3),
+            ]
+        row.update(gic_check(matrix, polis, comments))
         if not args.no_peer:
             peer = red_dwarf(votes.participants, votes.statements, votes.votes, sorted(moderated))
             row["ari_red_dwarf"] = round(ari_against(polis, peer), 3)
@@ -139,6 +210,13 @@ def main() -> None:
         summary["median_ari_red_dwarf"] = round(statistics.median(r["ari_red_dwarf"] for r in rows), 3)
         summary["below_red_dwarf"] = [r["data"] for r in rows if r["ari_coopgov"] < r["ari_red_dwarf"]]
     print(json.dumps(summary), flush=True)
+    print()
+    print("| conversation | ARI coopgov | ARI red-dwarf | other arrival orders (min / median / max) |")
+    print("|---|---|---|---|")
+    for r in rows:
+        spread = " / ".join(str(x) for x in r["orders"]) if "orders" in r else "—"
+        peer = r.get("ari_red_dwarf", "—")
+        print(f"| {r['data']} | {r['ari_coopgov']} | {peer} | {spread} |")
 
 
 if __name__ == "__main__":

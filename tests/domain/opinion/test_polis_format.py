@@ -145,3 +145,25 @@ def test_the_real_bg2050_export_has_one_meta_statement_in_polis_mod_out(shared_d
     assert meta == [12]
     assert 12 in polis_mod_out(comments)
     assert len(polis_mod_out(comments)) == sum(c.moderated == -1 for c in comments) + 1
+
+
+def test_polis_own_group_informed_consensus_is_read_where_the_export_has_it(tmp_path):
+    text = (
+        "timestamp,comment-id,author-id,agrees,disagrees,moderated,is-meta,is-seed,"
+        "group-informed-consensus,comment-body\n"
+        "1,0,0,1,0,1,false,false,0.25,Bus lanes\n"
+        "2,1,0,1,0,1,false,false,,Trams\n"
+    )
+    comments = read_comments(write(tmp_path, "comments.csv", text))
+    assert [c.group_informed_consensus for c in comments] == [0.25, None]
+    assert all(c.group_informed_consensus is None for c in read_comments(write(tmp_path, "o.csv", COMMENTS)))
+
+
+@pytest.mark.parametrize("value", ["high", "nan", "inf"])
+def test_a_malformed_group_informed_consensus_names_its_line_and_field(tmp_path, value):
+    text = (
+        "comment-id,author-id,moderated,group-informed-consensus,comment-body\n"
+        f"0,0,1,0.5,A\n1,0,1,{value},B\n"
+    )
+    with pytest.raises(PolisFormatError, match=r"line 3.*group-informed-consensus"):
+        read_comments(write(tmp_path, "comments.csv", text))

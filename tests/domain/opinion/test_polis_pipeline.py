@@ -118,8 +118,8 @@ def test_groups_agree_with_the_groups_the_production_polis_computed(shared_data,
     ["scoop-hivemind.taxes", "scoop-hivemind.biodiversity", "ssis.land-bank-farmland.2rumnecbeh.2021-08-01"],
 )
 def test_the_participants_placed_in_groups_are_polis_own(shared_data, conversation):
-    """Polis groups those with min(7, statements) votes; the few others it kept from early in the
-    conversation (once in, always in), when fewer than 7 statements existed."""
+    """Polis groups those with min(7, statements) votes; the few others are early participants its greedy
+    rule let in while fewer than 15 qualified (once in, always in: test_polis_history.py finds them)."""
     matrix, moderated, polis = load(shared_data / "polis" / conversation)
     result = opinion_map(matrix, moderated_out=moderated)
     ours = {int(p) for p in result.participants[result.in_conv]}

@@ -46,7 +46,9 @@ class PolisComment:
     """One statement of a conversation. ``moderated`` is -1 (moderated out), 0 (unmoderated) or 1 (in).
 
     ``is_meta``: a statement about the conversation itself (the ``is-meta`` column of newer exports; False
-    where the export has no such column).
+    where the export has no such column). ``group_informed_consensus``: the value the production Polis
+    computed for the statement (the ``group-informed-consensus`` column of newer exports; None where the
+    export has no such column or leaves it empty) — what coopgov's own figure is checked against.
     """
 
     id: int
@@ -54,6 +56,7 @@ class PolisComment:
     moderated: int
     text: str
     is_meta: bool = False
+    group_informed_consensus: float | None = None
 
 
 def polis_mod_out(comments: tuple[PolisComment, ...] | list[PolisComment]) -> frozenset[int]:
@@ -101,6 +104,16 @@ def _int(path: Path, line: int, field: str, text: str) -> int:
         raise PolisFormatError(path, line, field, f"expected an integer, found {text!r}") from None
 
 
+def _float(path: Path, line: int, field: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise PolisFormatError(path, line, field, f"expected a number, found {text!r}") from None
+    if not np.isfinite(value):
+        raise PolisFormatError(path, line, field, f"expected a finite number, found {text!r}")
+    return value
+
+
 def _vote(path: Path, line: int, field: str, text: str) -> int:
     if text in ("1", "-1", "0"):
         return int(text)
@@ -111,7 +124,8 @@ def _vote(path: Path, line: int, field: str, text: str) -> int:
 
 
 def read_comments(path: str | Path) -> tuple[PolisComment, ...]:
-    """Read a Polis ``comments.csv`` (comment-id, author-id, moderated, comment-body; is-meta if present)."""
+    """Read a Polis ``comments.csv`` (comment-id, author-id, moderated, comment-body; is-meta and
+    group-informed-consensus where present)."""
     path = Path(path)
     comments: list[PolisComment] = []
     seen: set[int] = set()
@@ -141,7 +155,10 @@ def read_comments(path: str | Path) -> tuple[PolisComment, ...]:
                 if flag not in ("true", "false", "1", "0", ""):
                     raise PolisFormatError(path, line, "is-meta", f"expected true or false, found {flag!r}")
                 is_meta = flag in ("true", "1")
-            comments.append(PolisComment(cid, author, moderated, row[index["comment-body"]], is_meta))
+            gic = None
+            if "group-informed-consensus" in index and row[index["group-informed-consensus"]].strip():
+                gic = _float(path, line, "group-informed-consensus", row[index["group-informed-consensus"]])
+            comments.append(PolisComment(cid, author, moderated, row[index["comment-body"]], is_meta, gic))
     return tuple(sorted(comments, key=lambda c: c.id))
 
 

@@ -11,7 +11,9 @@ from coopgov.domain.opinion.polis import (
     StatementStats,
     VoteMatrix,
     add_votes,
+    group_vote_counts,
     opinion_map,
+    polis_in_conv_history,
     replay_opinion_map,
     update_opinion_map,
 )
@@ -32,7 +34,9 @@ __all__ = [
     "StatementStats",
     "VoteMatrix",
     "add_votes",
+    "group_vote_counts",
     "opinion_map",
+    "polis_in_conv_history",
     "replay_opinion_map",
     "update_opinion_map",
 ]

@@ -34,7 +34,9 @@ __all__ = [
     "StatementStats",
     "VoteMatrix",
     "add_votes",
+    "group_vote_counts",
     "opinion_map",
+    "polis_in_conv_history",
     "replay_opinion_map",
     "update_opinion_map",
 ]
@@ -300,6 +302,63 @@ def _in_conv(
     return mask
 
 
+def polis_in_conv_history(
+    participants: npt.ArrayLike,
+    statements: npt.ArrayLike,
+    timestamps: npt.ArrayLike,
+    *,
+    parameters: PolisParameters = PolisParameters(),
+    interval: float = 1000.0,
+) -> frozenset[int]:
+    """The participants Polis's in-conv rule let into the map over the conversation's history.
+
+    Polis applies its rule (conversation.clj, ``in-conv``) at every update and never takes anyone out:
+    a participant is in once they have voted on min(7, statements so far) statements, and while fewer
+    than 15 are in, the most active participants so far are added up to 15 (ties to the earlier voter).
+    Early in a conversation that lets in participants who never reach 7 votes. Updates are taken at
+    the first vote at least ``interval`` (unit of ``timestamps``; 1 s for Polis's milliseconds) after
+    the last one, and at the end. Only the early updates can let in anyone the final rule does not (once
+    there are 7 statements and 15 participants in, the rule is "7 votes"), so this is a short loop.
+    """
+    params = parameters
+    t = np.asarray(timestamps, dtype=np.float64)
+    chron = np.argsort(t, kind="stable")
+    p = np.asarray(participants, dtype=np.int64)[chron]
+    s = np.asarray(statements, dtype=np.int64)[chron]
+    t = t[chron]
+    voted: dict[int, set[int]] = {}
+    columns: set[int] = set()
+    inside: set[int] = set()
+
+    def update() -> None:
+        threshold = min(params.min_votes, len(columns))
+        inside.update(q for q, seen in voted.items() if len(seen) >= threshold)
+        if len(inside) < params.greedy_n:
+            # dicts keep insertion order: a stable sort breaks ties towards the earlier voter
+            rest = sorted((q for q in voted if q not in inside), key=lambda q: -len(voted[q]))
+            inside.update(rest[: params.greedy_n - len(inside)])
+
+    last = -np.inf
+    for i, ti in enumerate(t.tolist()):
+        if ti - last >= interval:
+            if i:
+                update()
+                if len(columns) >= params.min_votes and len(inside) >= params.greedy_n:
+                    break  # from here on the rule is the final one, applied below
+            last = ti
+        voted.setdefault(int(p[i]), set()).add(int(s[i]))
+        columns.add(int(s[i]))
+    final: dict[int, set[int]] = {}
+    for q, c in zip(p.tolist(), s.tolist(), strict=True):
+        final.setdefault(q, set()).add(c)
+    threshold = min(params.min_votes, len({int(c) for c in s.tolist()}))
+    inside.update(q for q, seen in final.items() if len(seen) >= threshold)
+    if len(inside) < params.greedy_n:
+        rest = sorted((q for q in final if q not in inside), key=lambda q: -len(final[q]))
+        inside.update(rest[: params.greedy_n - len(inside)])
+    return frozenset(inside)
+
+
 def _inertia(points: FloatArray, weights: FloatArray, labels: IntArray, centres: FloatArray) -> float:
     return float((weights * ((points - centres[labels]) ** 2).sum(axis=1)).sum())
 
@@ -393,12 +452,27 @@ def _group_counts(matrix: VoteMatrix, labels: IntArray, g: int) -> tuple[IntArra
     return agree, disagree, agree + passed + disagree
 
 
+def group_vote_counts(matrix: VoteMatrix, group_of: npt.ArrayLike) -> tuple[IntArray, IntArray, IntArray]:
+    """(agree, disagree, seen) per group × statement for a given grouping of the matrix's participants.
+
+    ``group_of`` holds each participant's group (0, 1, …; -1 for none), in ``matrix.participants``
+    order. With Polis's own groups this gives the counts behind the figures Polis exports (e.g. its
+    group-informed consensus), so each statistic can be checked apart from the clustering.
+    """
+    labels = np.asarray(group_of, dtype=np.int64)
+    if labels.shape != (matrix.shape[0],):
+        raise ValueError("group_of must give one group per participant of the matrix")
+    g = int(labels.max()) + 1 if len(labels) else 0
+    return _group_counts(matrix, labels, max(g, 0))
+
+
 def opinion_map(
     matrix: VoteMatrix,
     *,
     moderated_out: frozenset[int] = frozenset(),
     parameters: PolisParameters = PolisParameters(),
     previous: OpinionState | None = None,
+    entered: frozenset[int] = frozenset(),
 ) -> OpinionMap:
     """Compute the opinion map of a conversation with Polis's pipeline (conversation.clj, small-conv graph).
 
@@ -413,7 +487,9 @@ def opinion_map(
     6. Representative statements, consensus and group-informed consensus (repness.clj).
 
     ``previous`` makes this an update (Polis's way): PCA, base clusters, groups and k-smoothing start
-    from the last state instead of from scratch.
+    from the last state instead of from scratch. ``entered``: participants who entered the map at an
+    earlier update (Polis's "once in, always in"; :func:`polis_in_conv_history` finds them from the
+    timestamps of the votes) and stay in it whatever their number of votes.
     """
     params = parameters
     n, m = matrix.shape
@@ -438,7 +514,8 @@ def opinion_map(
     voted = np.asarray(pattern.sum(axis=1)).ravel() + n_modout
     coords = np.asarray(raw * np.sqrt(m / np.maximum(voted, 1))[:, None], dtype=np.float64)
 
-    in_conv = _in_conv(counts, matrix.participants, m, params, previous.in_conv if previous else frozenset())
+    before = (previous.in_conv | entered) if previous else entered
+    in_conv = _in_conv(counts, matrix.participants, m, params, before)
     rows_in = np.flatnonzero(in_conv)
     pts = coords[rows_in]
 
