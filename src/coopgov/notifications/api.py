@@ -65,7 +65,12 @@ def list_notifications(request: HttpRequest, query: Query[PageQuery]) -> dict[st
 def read_notification(request: HttpRequest, notification_id: IdPath) -> selectors.Shown:
     """Mark one of my notices read (again is harmless). Another member's notice answers 404, like a
     missing one: ids of others' notices are not disclosed."""
-    notification = Notification.objects.select_related("actor").filter(pk=notification_id).first()
+    # Looked up among the reader's own notices: not even a superuser reads or marks another's.
+    notification = (
+        Notification.objects.select_related("actor")
+        .filter(pk=notification_id, recipient=request.user)
+        .first()
+    )
     if notification is None or not request.user.has_perm("notifications.read_notification", notification):
         raise HttpError(404, _("You have no notice with the id %(id)d.") % {"id": notification_id})
     services.notification_mark_read(notification=notification, user=request.user)  # type: ignore[arg-type]

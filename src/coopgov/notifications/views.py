@@ -31,7 +31,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk)
-    if not request.user.has_perm("notifications.read_notification", notification):
+    # The rule, then the owner itself: a superuser passes every rule but still reads only their own.
+    if (
+        not request.user.has_perm("notifications.read_notification", notification)
+        or notification.recipient_id != request.user.pk
+    ):
         raise PermissionDenied
     services.notification_mark_read(notification=notification, user=request.user)  # type: ignore[arg-type]
     # "Open" marks read and follows the notice's link; "Mark read" stays on the list.
