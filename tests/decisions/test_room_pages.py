@@ -311,3 +311,19 @@ def test_the_budget_result_page_shows_the_funded_projects(client, org):
     assert "Funded projects: <strong>Garden</strong>" in page
     assert "They cost 400 € of a budget of 500 €." in page
     assert '<th scope="row">Cafe</th><td class="num">200.00</td><td class="num">1</td><td>no</td>' in page
+
+
+def test_a_member_votes_for_or_withhold_on_each_candidate_from_the_vote_page(client, org):
+    (voter,) = members_in(org, org.be, 1)
+    a = assembly(org.be)
+    item = election(a, ["ann", "bob"], method="for-withhold", seats=1)
+    convene(a)
+    services.item_open(item=item, actor=ACTOR)
+    login(client, voter)
+    page = client.get(f"/assemblies/{a.pk}/items/{item.pk}/vote/", **EN).content.decode()
+    assert "For or Withhold on each candidate" in page and "No opinion" in page
+    client.post(f"/assemblies/{a.pk}/items/{item.pk}/vote/", {"score-ann": "1", "score-bob": "0"})
+    services.item_close(item=item, actor=ACTOR)
+    result = counting.item_count(item=item, actor=ACTOR, seed="1")
+    rows = {r["candidate"]: (r["for"], r["withhold"]) for r in result.result["explanation"]["candidates"]}
+    assert rows == {"ann": (1, 0), "bob": (0, 1)}
