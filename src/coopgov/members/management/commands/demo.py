@@ -34,6 +34,13 @@ class Command(BaseCommand):
         if options["members"] > 0:
             # The assemblies app adds a past AG with published results and an upcoming one open for voting.
             call_command("demo_assemblies", seed=options["seed"], stdout=self.stdout)
+            from coopgov.participation.demo import demo_participation
+
+            shown = demo_participation(options["seed"])
+            self.stdout.write(
+                f"participation: {shown['processes']} processes, {shown['proposals']} proposals, "
+                f"{shown['comments']} comments, {shown['supports']} supports"
+            )
             from coopgov.followup.demo import demo_followup
 
             added = demo_followup(options["seed"])

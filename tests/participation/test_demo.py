@@ -1,0 +1,44 @@
+"""The demo's processes: several antennas, both national levels and the group, in FR and NL, fast."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from coopgov.accounts.models import User
+from coopgov.members.demo import generate
+from coopgov.participation.demo import demo_participation
+from coopgov.participation.models import Comment, Process, Proposal
+
+
+def test_the_demo_opens_processes_at_every_level_with_voices_in_french_and_dutch(db: Any) -> None:
+    generate(400, 7)
+    started = time.perf_counter()
+    added = demo_participation(7)
+    elapsed = time.perf_counter() - started
+    kinds = set(Process.objects.values_list("unit__kind", flat=True))
+    assert kinds == {"group", "cooperative", "antenna"}
+    assert set(Proposal.objects.values_list("language", flat=True)) == {"fr", "nl"}
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Comment.objects.filter(stance="against").exists()
+    assert Proposal.objects.exclude(titles={}).exists()  # at least one translation
+    assert added["supports"] > 0 and added["proposals"] == Proposal.objects.count()
+    # The demo member has a proposal in the Bruxelles process, which takes contributions.
+    member = User.objects.get(email="member@example.org")
+    brussels = Process.objects.get(unit__code="BE-BRUXELLES")
+    assert brussels.current_phase.kind == "contribution"
+    assert brussels.proposals.filter(author=member).exists()
+    assert demo_participation(7)["processes"] == 0  # a second run reuses them
+    assert elapsed < 10, elapsed
+
+
+def test_the_demo_is_the_same_for_the_same_seed(db: Any) -> None:
+    generate(200, 3)
+    demo_participation(3)
+    first = sorted(Proposal.objects.values_list("process__slug", "title", "support_count", "comment_count"))
+    assert first
+    Proposal.objects.all().delete()
+    Process.objects.all().delete()
+    demo_participation(3)
+    again = sorted(Proposal.objects.values_list("process__slug", "title", "support_count", "comment_count"))
+    assert again == first
