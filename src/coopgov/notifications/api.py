@@ -68,7 +68,7 @@ def read_notification(request: HttpRequest, notification_id: IdPath) -> selector
     # Looked up among the reader's own notices: not even a superuser reads or marks another's.
     notification = (
         Notification.objects.select_related("actor")
-        .filter(pk=notification_id, recipient=request.user)
+        .filter(pk=notification_id, recipient_id=request.user.pk)
         .first()
     )
     if notification is None or not request.user.has_perm("notifications.read_notification", notification):

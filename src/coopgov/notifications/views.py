@@ -37,7 +37,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         or notification.recipient_id != request.user.pk
     ):
         raise PermissionDenied
-    services.notification_mark_read(notification=notification, user=request.user)  # type: ignore[arg-type]
+    services.notification_mark_read(notification=notification, user=request.user)
     # "Open" marks read and follows the notice's link; "Mark read" stays on the list.
     target = notification.url if request.POST.get("open") else ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
