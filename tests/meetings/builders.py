@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import count
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from coopgov.accounts.models import User
 from coopgov.meetings import services as meeting_services
 from coopgov.meetings.models import Attendance, Contribution, Meeting
+from coopgov.members.demo import DEMO_TOTP_SECRET
 from coopgov.organisation.models import RoleAssignment, Unit
 from coopgov.participation.models import Phase, Process, Proposal, Support
 
@@ -50,6 +52,8 @@ def user(role: str = "", unit: Unit | None = None, *, email: str = "", language:
     account = User.objects.create_user(email or f"user{next(_n)}@test.example.org", "pw", language=language)
     if role and unit is not None:
         RoleAssignment.objects.create(user=account, unit=unit, role=role)
+    if role in ("staff", "board"):
+        TOTP.activate(account, DEMO_TOTP_SECRET)  # officers must have a second factor to use the pages
     return account
 
 

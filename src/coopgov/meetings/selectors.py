@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from coopgov.meetings.models import Attendance, Contribution, Meeting, Minutes, Registration
+from coopgov.meetings.models import AgendaItem, Attendance, Contribution, Meeting, Minutes, Registration
 from coopgov.organisation.models import Unit
 from coopgov.organisation.selectors import units_where
 
@@ -80,3 +80,22 @@ def antennas_for_meetings(user: Any, unit: Unit) -> list[Unit]:
     """The antennas under ``unit`` (or ``unit`` itself) where ``user`` is relay or staff."""
     reach = units_where(user, "relay") | units_where(user, "staff")
     return list(reach.filter(kind=Unit.Kind.ANTENNA, path__startswith=unit.path).distinct().order_by("name"))
+
+
+def meeting_summaries(meeting_ids: list[int]) -> dict[int, tuple[list[AgendaItem], int, bool]]:
+    """For each meeting: its agenda, how many contributions, whether minutes are published (3 queries)."""
+    agenda: dict[int, list[AgendaItem]] = {pk: [] for pk in meeting_ids}
+    for item in AgendaItem.objects.filter(meeting_id__in=meeting_ids).order_by("order"):
+        agenda[item.meeting_id].append(item)
+    counts = dict(
+        Contribution.objects.filter(meeting_id__in=meeting_ids)
+        .values("meeting_id")
+        .annotate(n=Count("id"))
+        .values_list("meeting_id", "n")
+    )
+    published = set(
+        Minutes.objects.filter(meeting_id__in=meeting_ids, published_at__isnull=False).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    return {pk: (agenda[pk], counts.get(pk, 0), pk in published) for pk in meeting_ids}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q
 
@@ -250,6 +250,11 @@ class Suggestion:
     score: float
     language: str
 
+    @property
+    def choices(self) -> list[tuple[Proposal, Proposal]]:
+        """(kept, merged) for each way of merging the pair."""
+        return [(self.first, self.second), (self.second, self.first)]
+
 
 def _texts(proposal: Proposal) -> dict[str, str]:
     """The proposal's text in each language it exists in (the original and its translations)."""
@@ -284,7 +289,8 @@ def duplicate_suggestions(
     )
     best: dict[tuple[int, int], tuple[float, str]] = {}
     for pair in similar_pairs(documents, threshold) if len(documents) > 1 else []:
-        (a, lang_a), (b, lang_b) = pair.a, pair.b  # type: ignore[misc]
+        a, lang_a = cast(tuple[int, str], pair.a)
+        b, lang_b = cast(tuple[int, str], pair.b)
         if a == b or lang_a != lang_b:
             continue
         first, second = proposals[a], proposals[b]
