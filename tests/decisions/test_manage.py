@@ -440,3 +440,66 @@ def test_the_assembly_list_offers_to_create_an_assembly_only_where_one_may(clien
     assert 'href="/assemblies/new/"' in client.get("/assemblies/", **EN).content.decode()
     page = client.get("/assemblies/new/", **EN).content.decode()
     assert "/assemblies/new/BE/?kind=ordinary" in page and "/assemblies/new/FR/" not in page
+
+
+@pytest.mark.parametrize("hold_second", [False, True])
+def test_a_statute_change_without_quorum_on_first_convocation_is_decided_on_the_second(
+    client, org, staff, hold_second
+):
+    """Belgian statute amendment (be-sc-statutes): quorum 1/2 on first convocation, none on the second;
+    3/4 of the votes cast. One For out of an electorate of four: 1/4 < 1/2, no quorum on the first."""
+    voters = members_in(org, org.be, 4)
+    a = assembly(
+        org.be,
+        title="AGE",
+        preset="be-sc-statutes",
+        second_convocation_at=timezone.now() + timedelta(days=35),
+    )
+    item = motion(a)
+    convene(a)
+    client.force_login(staff)
+    act = f"/assemblies/{a.pk}/prepare/act/"
+    client.post(act, {"action": "open"}, **EN)
+    from tests.decisions.builders import cast
+
+    cast(item, a, voters[0], "yes")
+    if hold_second:
+        page = client.post(act, {"action": "second"}, follow=True, **EN).content.decode()
+        assert "The assembly is held on its second convocation: its quorum applies." in page
+        again = client.post(act, {"action": "second"}, follow=True, **EN).content.decode()
+        assert "The assembly is already held on its second convocation." in again
+    client.post(act, {"action": "close"}, **EN)
+    client.post(act, {"action": "publish"}, **EN)
+    result = Result.objects.get(item=item)
+    assert (result.quorum_reached, result.result["adopted"]) == (
+        (True, True) if hold_second else (False, False)
+    )
+    assert AuditEntry.objects.filter(action="assembly.second_convocation").count() == int(hold_second)
+    refused = client.post(act, {"action": "second"}, follow=True, **EN).content.decode()
+    assert Assembly.objects.get().convocation == (2 if hold_second else 1)
+    assert "already" in refused or "after convening and before closing" in refused
+
+
+def test_the_prepare_page_reads_a_fixed_number_of_queries_whatever_the_agenda(
+    client, org, staff, django_assert_num_queries
+):
+    a = assembly(org.be, title="AG 2027")
+    for order in range(1, 4):
+        motion(a, order=order)
+    from tests.decisions.builders import election
+
+    election(a, ["amina", "bruno", "claire"], order=4)
+    AssemblySite.objects.create(assembly=a, antenna=Unit.objects.get(code="BE-BRUXELLES"))
+    client.force_login(staff)
+    client.get(f"/assemblies/{a.pk}/prepare/", **EN)  # warm the session and the caches
+    with django_assert_num_queries(QUERIES_OF_THE_PREPARE_PAGE):
+        assert client.get(f"/assemblies/{a.pk}/prepare/", **EN).status_code == 200
+    election(a, ["dora", "emil"], order=5, seats=1)
+    AssemblySite.objects.create(assembly=a, antenna=Unit.objects.get(code="BE-ANTWERPEN"))
+    with django_assert_num_queries(QUERIES_OF_THE_PREPARE_PAGE):
+        client.get(f"/assemblies/{a.pk}/prepare/", **EN)
+
+
+# Session, user, roles, TOTP check, the assembly, its items, their options, sites, categories and antennas
+# (the forms), unread notices (the navigation).
+QUERIES_OF_THE_PREPARE_PAGE = 11

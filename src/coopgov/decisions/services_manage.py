@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from coopgov.audit.services import audit_record
 from coopgov.decisions import services
-from coopgov.decisions.models import Assembly, AssemblySite, Item, Option
+from coopgov.decisions.models import Assembly, AssemblySite, Item, Option, Result
 from coopgov.decisions.services import DecisionRefused
 from coopgov.domain.voting.motion import PRESETS
 from coopgov.organisation.models import Unit
@@ -486,6 +486,40 @@ def document_attach(*, assembly: Assembly, name: str, content: Any, actor: Any) 
 
 
 # --- assembly-wide acts -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assembly_second_convocation(*, assembly: Assembly, actor: Any) -> Assembly:
+    """Hold the assembly on its second convocation, the first one having failed its quorum: every item
+    counted from now on takes the quorum of the preset's second convocation (often none).
+
+    Rule: C. com. L225-96 and L225-98 (SA), CSA art. 6:85 (BE): the second meeting, convened with the
+    first, decides whatever the part of the capital or members present, on the same agenda.
+    """
+    locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if locked.second_convocation_at is None:
+        raise DecisionRefused("no_second_convocation", _("This assembly has no second convocation."))
+    if locked.convocation == 2:
+        raise DecisionRefused("already_second", _("The assembly is already held on its second convocation."))
+    if locked.status not in (Assembly.Status.CONVENED, Assembly.Status.OPEN):
+        raise DecisionRefused(
+            "second_not_now", _("The second convocation is held after convening and before closing.")
+        )
+    if Result.objects.filter(item__assembly=locked).exists():
+        raise DecisionRefused(
+            "already_counted", _("An item has already been counted on the first convocation.")
+        )
+    locked.convocation = 2
+    locked.save(update_fields=["convocation"])
+    audit_record(
+        actor=actor,
+        action="assembly.second_convocation",
+        obj=locked,
+        unit=locked.unit,
+        before={"convocation": 1},
+        after={"convocation": 2, "second_convocation_at": locked.second_convocation_at},
+    )
+    return locked
 
 
 @transaction.atomic

@@ -165,9 +165,10 @@ def assembly_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _prepare_page(request: HttpRequest, assembly: Assembly, **forms: Any) -> HttpResponse:
     country = services_manage.country_of(assembly.cooperative)
+    items = list(assembly.items.prefetch_related("options").order_by("order"))
     context = {
         "assembly": assembly,
-        "items": list(assembly.items.prefetch_related("options").order_by("order")),
+        "items": items,
         "sites": list(assembly.sites.select_related("antenna", "relay").order_by("antenna__name")),
         "documents": services_manage.documents_of(assembly),
         "item_form": forms.get("item_form") or ItemForm(cooperative=assembly.cooperative, country=country),
@@ -175,10 +176,7 @@ def _prepare_page(request: HttpRequest, assembly: Assembly, **forms: Any) -> Htt
         "document_form": forms.get("document_form") or DocumentForm(),
         "minutes_form": MinutesForm(initial={"language": get_language()}),
         "preset": services_manage.PRESETS.get(assembly.preset),
-        "counts": {
-            status: sum(1 for i in assembly.items.all() if i.status == status)
-            for status in Item.Status.values
-        },
+        "counts": {status: sum(1 for i in items if i.status == status) for status in Item.Status.values},
     }
     return render(request, "decisions/manage_prepare.html", context, status=400 if forms else 200)
 
@@ -298,6 +296,7 @@ def ballot_file(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 ACTS: dict[str, Any] = {
     "convene": services.assembly_convene,
+    "second": services_manage.assembly_second_convocation,
     "open": services_manage.assembly_open,
     "close": services_manage.assembly_close,
     "publish": services_manage.assembly_publish,
@@ -306,6 +305,7 @@ DONE = {
     "convene": gettext_lazy(
         "The assembly is convened: the electorate is frozen and the convocation is being e-mailed."
     ),
+    "second": gettext_lazy("The assembly is held on its second convocation: its quorum applies."),
     "open": gettext_lazy("Voting is open on every item."),
     "close": gettext_lazy("Voting is closed on every open item."),
     "publish": gettext_lazy("The results are counted and published."),
@@ -315,7 +315,7 @@ DONE = {
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    """Convene, open, close or publish the whole assembly."""
+    """Convene, hold the second convocation, open, close or publish the whole assembly."""
     assembly = _assembly(request, pk)
     action = request.POST.get("action", "")
     if action not in ACTS:
