@@ -8,9 +8,9 @@ Rules (docs/methods/room-voting.md):
 - Show-of-hands totals (for, against, abstain) are counted per collège at a site, on an open motion that is
   not secret; they may not exceed the members of that collège present at that site who have not voted on
   the item otherwise. A new count replaces the previous one.
-- At closing, each count becomes three aggregate ballots of its collège (weight = number of hands), and the
-  members present who did not vote count as present (an aggregate abstention per site and collège, with the
-  proxies they hold), so the quorum reads room + online + represented, and the ballot file recounts it.
+- At closing, each count becomes one ballot per hand in its collège, and each member present who did not
+  vote an abstention (with the proxies they hold), none linked to a person: the quorum reads room +
+  online + represented, a per-person cap applies to each hand, and the ballot file recounts it.
 - A member may delegate their vote to the relay of their site when the assembly allows it: a proxy whose
   holder is the relay, with the caps and the override of proxies.
 """
@@ -234,11 +234,12 @@ class RoomAtClose:
     groups: dict[tuple[int, str], list[ElectorateEntry]] = field(default_factory=dict)
     by_hands: set[tuple[int, str]] = field(default_factory=set)
     hand_counts: int = 0
+    receipts: int = 0
 
 
 def room_ballots_at_close(item: Item) -> RoomAtClose:
     """First step of closing a motion (inside ``item_close``'s transaction): each show-of-hands count
-    becomes aggregate ballots of its collège (weight = number of hands), and the members present who did
+    becomes one ballot per hand in its collège (no link to anyone), and the members present who did
     not vote are gathered per site and collège. Raises DecisionRefused, changing nothing, when a count no
     longer fits the members present who have not voted otherwise (someone voted online after the count)."""
     out = RoomAtClose()
@@ -266,16 +267,16 @@ def room_ballots_at_close(item: Item) -> RoomAtClose:
                             "present": len(entries),
                         },
                     )
-                for attr, vote in HAND_CHOICES:
-                    n = getattr(count, attr)
-                    if n:
-                        Ballot.objects.create(
-                            item=item,
-                            receipt=f"H-{site.pk}-{college}-{vote}"[:32],
-                            content=vote,
-                            college=college,
-                            weight=n,
-                        )
+                # One ballot per hand: a per-person cap (Belgian CNC approval) applies to each of them.
+                hand_ballots = [
+                    Ballot(item=item, receipt="", content=vote, college=college, weight=1)
+                    for attr, vote in HAND_CHOICES
+                    for _n in range(getattr(count, attr))
+                ]
+                for ballot in hand_ballots:
+                    out.receipts += 1
+                    ballot.receipt = f"H{site.pk}-{out.receipts}"
+                Ballot.objects.bulk_create(hand_ballots)
                 silent = entries[count.total :]
                 out.by_hands.add((site.pk, college))
             if silent:
@@ -292,22 +293,26 @@ def room_ballots_at_close(item: Item) -> RoomAtClose:
 
 
 def room_silent_ballots(item: Item, room: RoomAtClose, weights: dict[str, Fraction]) -> None:
-    """Last step of closing a motion: one aggregate abstention per site and collège for the members present
-    who did not vote, so the quorum counts them. Each weighs its own weight and, outside a show of hands,
+    """Last step of closing a motion: an abstention for each member present who did not vote (no link to
+    them), so the quorum counts them. Each weighs its own weight and, outside a show of hands,
     the proxies it holds as resolved at closing (``weights``); in a show of hands nobody knows whose hand
     was up, so only persons count there."""
+    silent = []
     for (site_pk, college), entries in room.groups.items():
-        if (site_pk, college) in room.by_hands:
-            weight = sum((Fraction(e.weight) for e in entries), Fraction(0))
-        else:
-            weight = sum((weights.get(str(e.pk), Fraction(e.weight)) for e in entries), Fraction(0))
-        Ballot.objects.create(
-            item=item,
-            receipt=f"P-{site_pk}-{college}"[:32],
-            content="abstain",
-            college=college,
-            weight=_decimal(weight),
-        )
+        by_hands = (site_pk, college) in room.by_hands
+        for e in entries:
+            weight = Fraction(e.weight) if by_hands else weights.get(str(e.pk), Fraction(e.weight))
+            room.receipts += 1
+            silent.append(
+                Ballot(
+                    item=item,
+                    receipt=f"P{site_pk}-{room.receipts}",
+                    content="abstain",
+                    college=college,
+                    weight=_decimal(weight),
+                )
+            )
+    Ballot.objects.bulk_create(silent)
 
 
 # --- delegation to relays ---------------------------------------------------------------------------------
