@@ -167,3 +167,16 @@ def test_an_index_answers_many_queries_like_nearest_does():
     for query in (Document("q1", "crèches coopératives", "fr"), Document("q2", "vélo partagé", "fr")):
         assert index.nearest(query, k=2) == nearest(query, docs, k=2)
     assert index.nearest(Document("q3", "zzzz qqqq", "fr")) == []
+
+
+def test_a_negation_marks_the_words_after_it_so_opposite_asks_part():
+    assert tokens("Marijuana should not be legalized", "en") == ["marijuana", "¬legaliz"]
+    assert tokens("Il ne faut pas légaliser", "fr") == ["¬legalis"]
+    assert tokens("We willen geen nieuwe parking", "nl") == ["wil", "¬nieuw", "¬park"]
+    docs = [
+        Document(1, "Marijuana should be legalized and taxed.", "en"),
+        Document(2, "Marijuana should not be legalized.", "en"),
+        Document(3, "Marijuana should be legalized.", "en"),
+    ]
+    scores = {(p.a, p.b): p.score for p in similar_pairs(docs, threshold=0.01)}
+    assert scores[(1, 3)] > scores.get((1, 2), 0.0) + 0.3

@@ -23,8 +23,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from coopgov.domain.similarity.normalise import tokens
 
-# Weight of the word vector in the combined score (the rest goes to character n-grams). Chosen on the
-# labelled check in docs/methods/text-similarity.md; 0.5 was within a point of the best there.
+# Weight of the word vector in the combined score (the rest goes to character n-grams). On the labelled
+# check of docs/methods/text-similarity.md, more weight on words ranks the English pairs a little better
+# (average precision 0.71 at 0.5, 0.76 with words alone) while the French and Dutch rewordings need the
+# character n-grams (23 of 24 found first at 0.5, 22 with words alone): 0.5 keeps both.
 WORD_WEIGHT = 0.5
 # Rows of the similarity matrix computed at once: bounds memory to BLOCK × n scores.
 BLOCK = 1024

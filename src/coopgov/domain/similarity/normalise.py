@@ -150,9 +150,36 @@ def stem(word: str, language: str) -> str:
     return stemmer(word) if stemmer else word
 
 
+# Words that turn a statement into its opposite. They are stop words, but the next content words are
+# marked ('not legalized' → '¬legaliz'), so that "should be legalized" and "should not be legalized" no
+# longer share those words (negation marking, after Das & Chen 2001 and Pang, Lee & Vaithyanathan 2002).
+NEGATIONS: dict[str, frozenset[str]] = {
+    "fr": _listed("ne pas non jamais aucun aucune sans ni"),
+    "nl": _listed("niet geen nooit zonder noch"),
+    "en": _listed("not no never without nor don doesn didn isn aren won cannot"),
+}
+ALL_NEGATIONS = frozenset().union(*NEGATIONS.values())
+# How many content words after a negation word are marked.
+NEGATION_SCOPE = 2
+
+
 def tokens(text: str, language: str) -> list[str]:
     """The stemmed content words of a text: folded, split on anything that is not a letter or a digit
     (so French elisions 'l'école' give 'l' + 'ecole'), stop words of the language removed (of all three
-    languages when the language is unknown)."""
+    languages when the language is unknown), and the content words just after a negation marked '¬'."""
     stops = STOP_WORDS.get(language, ALL_STOP_WORDS)
-    return [stem(w, language) for w in _WORD.findall(fold(text)) if w not in stops and len(w) > 1]
+    negations = NEGATIONS.get(language, ALL_NEGATIONS)
+    result: list[str] = []
+    scope = 0
+    for word in _WORD.findall(fold(text)):
+        if word in negations:
+            scope = NEGATION_SCOPE
+            continue
+        if word in stops or len(word) < 2:
+            continue
+        stemmed = stem(word, language)
+        if scope:
+            stemmed = "¬" + stemmed
+            scope -= 1
+        result.append(stemmed)
+    return result
