@@ -235,7 +235,7 @@ def budget_election(item: Item) -> Election:
             )
     return Election(
         budget=Fraction(item.budget_eur),
-        projects=tuple(Project(id=o.key, cost=Fraction(o.cost_eur), name=o.label) for o in options),
+        projects=tuple(Project(id=o.key, cost=Fraction(o.cost_eur or 0), name=o.label) for o in options),
         ballots=tuple(ballots),
         vote_type="approval",
     )

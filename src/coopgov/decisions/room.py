@@ -18,6 +18,7 @@ Rules (docs/methods/room-voting.md):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -292,7 +293,7 @@ def room_ballots_at_close(item: Item) -> RoomAtClose:
     return out
 
 
-def room_silent_ballots(item: Item, room: RoomAtClose, weights: dict[str, Fraction]) -> None:
+def room_silent_ballots(item: Item, room: RoomAtClose, weights: Mapping[str, Fraction]) -> None:
     """Last step of closing a motion: an abstention for each member present who did not vote (no link to
     them), so the quorum counts them. Each weighs its own weight and, outside a show of hands,
     the proxies it holds as resolved at closing (``weights``); in a show of hands nobody knows whose hand

@@ -236,7 +236,7 @@ def delegates(request: HttpRequest, pk: int) -> HttpResponse:
         except DecisionRefused as refused:
             messages.error(request, refused.message)
         return redirect("decisions:delegates", pk=assembly.pk)
-    overview = sections.delegates_overview(assembly.parent if is_section else assembly)
+    overview = sections.delegates_overview(assembly.parent if assembly.parent and is_section else assembly)
     if is_section:
         overview = [row for row in overview if row["section"].pk == assembly.pk]
     return render(
@@ -263,29 +263,32 @@ def special_result(
         selected = stored.result.get("selected", [])
         # Support per project, read back from the published Pabulib file the result was counted from.
         support = scores(to_election(parse_pabulib(stored.ballots_file)))
+        ordered = sorted(support.items(), key=lambda kv: (-kv[1], names.get(kv[0], kv[0])))
         rows = [
             {"key": k, "label": names.get(k, k), "cost": costs.get(k), "votes": n, "funded": k in selected}
-            for k, n in sorted(support.items(), key=lambda kv: (-kv[1], names.get(kv[0], kv[0])))
+            for k, n in ordered
         ]
         context.update(
             {
                 "rows": rows,
                 "funded": [names.get(k, k) for k in selected],
-                "bars": charts.bars({r["label"]: float(r["votes"]) for r in rows}),
+                "bars": charts.bars({names.get(k, k): float(n) for k, n in ordered}),
                 "budget": stored.result.get("budget"),
                 "cost": stored.result.get("cost"),
             }
         )
         return render(request, "decisions/budget_result.html", context)
     if method in ("for-withhold", "acclamation"):
-        rows = stored.result.get("explanation", {}).get("candidates", []) if method == "for-withhold" else []
+        candidates: list[dict[str, Any]] = (
+            stored.result.get("explanation", {}).get("candidates", []) if method == "for-withhold" else []
+        )
         context.update(
             {
                 "acclamation": method == "acclamation",
                 "winners": [names.get(w, w) for w in stored.result.get("winners", [])],
-                "rows": [{**r, "label": names.get(r["candidate"], r["candidate"])} for r in rows],
+                "rows": [{**r, "label": names.get(r["candidate"], r["candidate"])} for r in candidates],
                 "bars": charts.bars(
-                    {names.get(r["candidate"], r["candidate"]): float(r["for"]) for r in rows}
+                    {names.get(r["candidate"], r["candidate"]): float(r["for"]) for r in candidates}
                 ),
                 "majority": stored.result.get("explanation", {}).get("majority"),
                 "strict": stored.result.get("explanation", {}).get("strict"),
