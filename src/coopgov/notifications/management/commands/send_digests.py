@@ -1,7 +1,7 @@
 """coopgov send_digests --period daily|weekly: e-mail each member the digest of their pending notices.
 
-Run it from a scheduler (cron or a systemd timer, see docs/methods/notifications.md); re-running it is safe:
-notices already sent are not sent again, and two runs at once do not send the same notices twice.
+Run it from a scheduler (cron or a systemd timer: docs/adr/0009-notifications-and-digests.md). Re-running it
+is safe: notices already sent are not sent again, and two runs at once do not send the same notices twice.
 """
 
 from __future__ import annotations
