@@ -98,10 +98,23 @@ def test_the_follow_up_page_costs_a_fixed_number_of_queries(
 ) -> None:
     for i in range(10):
         recommend(sip, f"Encore {i}")
-    # cycle, themes (filter), bodies (filter), counts per status, recommendations with theme/group/body
-    with django_assert_num_queries(5):
+    # cycle, bodies (filter), themes (filter), counts per status, recommendations with theme/group/body,
+    # local groups with their unit, theme and process
+    with django_assert_num_queries(6):
         response = client.get(reverse("followup:cycle", args=["sip-2025"]))
     assert len(response.context["recommendations"]) == 17
+
+
+def test_the_cycle_page_shows_the_local_groups_and_their_process(client: Any, world: World, sip: Sip) -> None:
+    from coopgov.participation.models import Process
+
+    process = Process.objects.create(unit=world.brussels, slug="sip", title="SiP à Bruxelles")
+    sip.group.process = process
+    sip.group.save()
+    page = client.get(
+        reverse("followup:cycle", args=["sip-2025"]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Groupe Bruxelles" in page and "SiP à Bruxelles" in page and process.get_absolute_url() in page
 
 
 def test_a_recommendation_page_shows_the_response_and_the_dated_history(client: Any, sip: Sip) -> None:

@@ -166,3 +166,16 @@ def test_the_list_shows_current_member_counts_in_a_fixed_number_of_queries(
         ("COMM-ARTS", 1),
         ("COMM-DIG", 1),
     ]
+
+
+def test_the_community_page_lists_the_communitys_own_processes(
+    client: Any, world: World, community: Unit
+) -> None:
+    from coopgov.participation.models import Process
+
+    own = Process.objects.create(unit=community, slug="repertoire", title="Un répertoire commun")
+    Process.objects.create(unit=world.brussels, slug="other", title="Ailleurs")
+    client.force_login(world.member_user)
+    page = client.get(reverse("organisation:community", args=[community.code])).content.decode()
+    assert "Un répertoire commun" in page and own.get_absolute_url() in page
+    assert "Ailleurs" not in page

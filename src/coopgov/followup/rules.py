@@ -2,7 +2,7 @@
 
 A recommendation's object unit is the unit of the body it is addressed to (its ``permission_unit``); a
 cycle's is the unit that runs it; a dashboard's is the unit it describes. Roles inherit down the tree.
-Tested over role × unit level in tests/followup/test_permissions.py.
+Tested over role × unit level in tests/followup/test_recommendations.py and test_dashboards.py.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from coopgov.domain.governance.representation import (
     group_participation,
     months_between,
 )
-from coopgov.followup.models import Cycle, Recommendation, Status, StatusChange
+from coopgov.followup.models import Cycle, LocalGroup, Recommendation, Status, StatusChange
 from coopgov.organisation.models import CommunityMembership, Unit
 
 # --- the follow-up of recommendations ---------------------------------------------------------------------
@@ -32,6 +32,11 @@ def cycles() -> list[Cycle]:
 
 def cycle_by_slug(slug: str) -> Cycle:
     return Cycle.objects.select_related("unit").get(slug=slug)
+
+
+def local_groups(cycle: Cycle) -> list[LocalGroup]:
+    """The cycle's local groups with their unit, theme and process (one query)."""
+    return list(cycle.groups.select_related("unit", "theme", "process").order_by("name", "pk"))
 
 
 @dataclass(frozen=True)

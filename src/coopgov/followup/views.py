@@ -61,6 +61,7 @@ def cycle_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "bars": bars,
             "chart_height": height,
             "recommendations": list(selectors.recommendations(cycle, filters)),
+            "groups": selectors.local_groups(cycle),
             "filtered": filters != selectors.Filters(),
         },
     )
