@@ -133,6 +133,18 @@ def _flatten(
         yield node, via
 
 
+def _unique(nodes: Iterable[tuple[_Node, int | None]]) -> list[tuple[_Node, int | None]]:
+    """Each item once, where it first appears (an item both bundled and merged in is one source)."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for node, via in nodes:
+        key = (node.kind, node.obj.pk)
+        if key not in seen:
+            seen.add(key)
+            out.append((node, via))
+    return out
+
+
 def provenance_by_proposal(proposal_ids: Iterable[int]) -> dict[int, list[Source]]:
     """For each proposal id, its sources (an empty list when it was not rolled up from anything).
 
@@ -143,7 +155,7 @@ def provenance_by_proposal(proposal_ids: Iterable[int]) -> dict[int, list[Source
     if not ids:
         return {}
     trees = _build_trees(ids)
-    flat = {pid: list(_flatten(trees[pid], None, frozenset({pid}))) for pid in ids}
+    flat = {pid: _unique(_flatten(trees[pid], None, frozenset({pid}))) for pid in ids}
     proposal_source_ids = {n.obj.pk for items in flat.values() for n, _via in items if n.kind == "proposal"}
     supporters: dict[int, set[int]] = defaultdict(set)
     for proposal_id, user_id in Support.objects.filter(proposal_id__in=proposal_source_ids).values_list(
@@ -301,6 +313,8 @@ def duplicate_suggestions(
         key = (min(a, b), max(a, b))
         if key in dismissed:
             continue
+        if first.parent_id is not None and first.parent_id == second.parent_id:
+            continue  # already bundled into the same orientation
         if key not in best or pair.score > best[key][0]:
             best[key] = (pair.score, lang_a)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]

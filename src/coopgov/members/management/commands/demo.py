@@ -41,6 +41,17 @@ class Command(BaseCommand):
                 f"participation: {shown['processes']} processes, {shown['proposals']} proposals, "
                 f"{shown['comments']} comments, {shown['supports']} supports"
             )
+            from coopgov.meetings.demo import demo_meetings
+
+            held = demo_meetings(options["seed"])
+            self.stdout.write(
+                f"bilans participatifs: {held['meetings']} meetings, {held['registrations']} registrations, "
+                f"{held['contributions']} contributions"
+            )
+            from coopgov.orientations.demo import demo_orientations
+
+            risen = demo_orientations(options["seed"])
+            self.stdout.write(f"orientations: {risen['orientations']} roll-ups, {risen['sources']} sources")
             from coopgov.followup.demo import demo_followup
 
             added = demo_followup(options["seed"])
