@@ -22,7 +22,9 @@ qualified), ``in_conv_equal`` says whether our set of grouped participants is ex
 arrive in ``--orders`` other plausible orders (a seeded shuffle of the rows: the order decides Polis's
 deterministic k-means starts, as its history did). Where comments.csv holds Polis's own
 ``group-informed-consensus`` (newer exports), ``gic_max_difference`` is the largest difference between
-it and coopgov's figure computed on Polis's groups, over ``gic_statements`` statements.
+it and coopgov's figure computed on Polis's groups, over ``gic_statements`` statements, and
+``gic_top10_shared_*`` how many of Polis's ten statements of highest group-informed consensus coopgov's
+map (default, and single start) also ranks in its ten highest.
 Only the groups are compared (no timings: see bench_opinion.py for seconds). After the JSON lines, a
 Markdown table puts coopgov and red-dwarf side by side per conversation.
 """
@@ -122,9 +124,20 @@ def arrival_orders(
     return out
 
 
-def gic_check(matrix: VoteMatrix, polis: dict[int, int], comments: Any) -> dict[str, Any]:
-    """coopgov's group-informed consensus on Polis's own groups against the value Polis exported."""
-    exported = {c.id: c.group_informed_consensus for c in comments if c.group_informed_consensus is not None}
+def top_ten(values: dict[int, float], moderated: frozenset[int]) -> set[int]:
+    """The ten statements of highest group-informed consensus (moderated-out ones left aside)."""
+    kept = sorted((t for t in values if t not in moderated), key=lambda t: (-values[t], t))
+    return set(kept[:10])
+
+
+def gic_check(
+    matrix: VoteMatrix, polis: dict[int, int], comments: Any, moderated: frozenset[int], maps: dict[str, Any]
+) -> dict[str, Any]:
+    """coopgov's group-informed consensus on Polis's own groups against the value Polis exported, and
+    how many of Polis's ten highest statements each of coopgov's maps (``maps``) ranks in its ten."""
+    exported: dict[int, float] = {
+        c.id: c.group_informed_consensus for c in comments if c.group_informed_consensus is not None
+    }
     if not exported:
         return {}
     labels = np.array([polis.get(int(p), -1) for p in matrix.participants])
@@ -132,7 +145,15 @@ def gic_check(matrix: VoteMatrix, polis: dict[int, int], comments: Any) -> dict[
     ours, _ = group_informed_consensus(agree.astype(float), disagree.astype(float), seen.astype(float))
     mine = dict(zip(matrix.statements.tolist(), ours.tolist(), strict=True))
     gaps = [abs(mine[t] - v) if t in mine else float("inf") for t, v in exported.items()]
-    return {"gic_statements": len(gaps), "gic_max_difference": float(f"{max(gaps):.2g}")}
+    out: dict[str, Any] = {"gic_statements": len(gaps), "gic_max_difference": float(f"{max(gaps):.2g}")}
+    polis_top = top_ten(exported, moderated)
+    for name, result in maps.items():
+        stats = result.statement_stats
+        values = dict(
+            zip(stats.statements.tolist(), stats.group_informed_consensus_agree.tolist(), strict=True)
+        )
+        out[f"gic_top10_shared_{name}"] = len(top_ten(values, moderated) & polis_top)
+    return out
 
 
 def red_dwarf(p: np.ndarray, s: np.ndarray, v: np.ndarray, moderated: list[int]) -> dict[int, int]:
@@ -181,6 +202,7 @@ def main() -> None:
         row["in_conv_equal"] = [set(ours) == set(polis)]
         if (folder / "votes.csv").exists():
             history = read_vote_history(folder / "votes.csv")
+            assert history.timestamps is not None
             entered = polis_in_conv_history(
                 history.participants, history.statements, history.timestamps, parameters=params
             )
@@ -188,13 +210,14 @@ def main() -> None:
             row["ari_history_in_conv"] = round(ari_against(polis, labels_of(again)), 3)
             row["in_conv_equal"].append(set(labels_of(again)) == set(polis))
         if args.orders:
-            spread = arrival_orders(votes, moderated, params, polis, args.orders)
+            aris = arrival_orders(votes, moderated, params, polis, args.orders)
             row["orders"] = [
-                round(min(spread), 3),
-                round(statistics.median(spread), 3),
-                round(max(spread), 3),
+                round(min(aris), 3),
+                round(statistics.median(aris), 3),
+                round(max(aris), 3),
             ]
-        row.update(gic_check(matrix, polis, comments))
+        maps = {"coopgov": result, "single_start": single}
+        row.update(gic_check(matrix, polis, comments, moderated, maps))
         if not args.no_peer:
             peer = red_dwarf(votes.participants, votes.statements, votes.votes, sorted(moderated))
             row["ari_red_dwarf"] = round(ari_against(polis, peer), 3)
