@@ -164,3 +164,51 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
     assert "Weighted share for (Σ weight applied × share for): 7/12." in minutes
     assert re.search(r"Quorum reached\s+yes", minutes)
     assert seen == {url: [] for url in seen}
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _fits_the_phone(page: Any) -> None:
+    """No sideways page scroll; every table frame stays on screen (a wide table scrolls inside it)."""
+    scroll_width, client_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll_width <= client_width, page.url
+    for frame in page.locator(".table-wrap").all():
+        box = frame.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], page.url
+
+
+def test_the_staff_pages_work_on_a_phone_and_by_keyboard(live_server: Any, world: Any, new_page: Any) -> None:
+    from coopgov.decisions import services
+    from tests.decisions.builders import assembly, election, motion
+
+    a = assembly(world.units["BE"], title="Assemblée générale 2027", preset="be-sc-ordinary")
+    motion(a)
+    election(a, ["amina", "bruno", "claire"], order=2)
+    services.assembly_convene(assembly=a, actor="e2e")
+    page = new_page(**PHONE)
+    sign_in(page, live_server.url, "staff@example.org", with_totp=True)
+    seen: dict[str, list[str]] = {}
+    for path in (
+        "/assemblies/new/",
+        "/assemblies/new/BE/",
+        f"/assemblies/{a.pk}/prepare/",
+        f"/assemblies/{a.pk}/minutes/",
+    ):
+        page.goto(live_server.url + path)
+        _fits_the_phone(page)
+        _clean(page, seen)
+    assert seen == {url: [] for url in seen}
+
+    # By keyboard: the language of the minutes is chosen and the page shown without a mouse.
+    page.goto(f"{live_server.url}/assemblies/{a.pk}/minutes/")
+    page.get_by_role("combobox", name="Language of the minutes").focus()
+    page.keyboard.press("End")  # the last language, English
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Show"
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("article.minutes").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Minutes — Assemblée générale 2027"
