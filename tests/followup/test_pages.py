@@ -188,3 +188,15 @@ def test_the_api_refuses_an_unknown_status_with_the_uniform_error_body(client: A
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"].endswith("status")
     assert client.get("/api/v1/follow-up/nope/recommendations").status_code == 404
+
+
+def test_a_recommendation_is_shown_in_its_own_language_to_readers_of_that_language(
+    client: Any, sip: Sip
+) -> None:
+    rec = Recommendation.objects.get(cycle=sip.cycle, number=1)
+    rec.titles = {"nl": "Aanbeveling 1", "en": "Recommendation one"}
+    rec.save()
+    url = reverse("followup:recommendation", args=["sip-2025", 1])
+    assert "Recommandation 1" in client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Aanbeveling 1" in client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Recommendation one" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()

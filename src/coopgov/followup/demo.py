@@ -212,6 +212,8 @@ def demo_followup(seed: int = 2026) -> dict[str, int]:
             "recommandations adressées aux conseils d'administration et aux assemblées générales."
         ),
         descriptions={
+            "fr": "Quatre thèmes binationaux, des groupes locaux dans les antennes et une communauté, des "
+            "recommandations adressées aux conseils d'administration et aux assemblées générales.",
             "nl": "Vier binationale thema's, lokale groepen in de antennes en een gemeenschap, aanbevelingen "
             "aan de raden van bestuur en de algemene vergaderingen.",
             "en": "Four binational themes, local groups in the antennas and a community, recommendations to "

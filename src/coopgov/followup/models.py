@@ -192,13 +192,15 @@ class Recommendation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("followup:recommendation", args=[self.cycle.slug, self.number])
 
+    # The original text counts as the version in the recommendation's language (ADR 0003): a reader of
+    # that language sees it even when translations into other languages exist.
     @property
     def display_title(self) -> str:
-        return pick(self.titles, self.title)
+        return pick({self.language: self.title, **self.titles}, self.title)
 
     @property
     def display_text(self) -> str:
-        return pick(self.texts, self.text)
+        return pick({self.language: self.text, **self.texts}, self.text)
 
     @property
     def permission_unit(self) -> Unit:
