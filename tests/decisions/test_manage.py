@@ -332,6 +332,8 @@ def test_a_document_is_attached_audited_with_its_digest_and_members_download_it(
     (voter,) = members_in(org, org.be, 1)
     member_user = User.objects.create_user(email="voter@example.org", person=voter.person)
     client.force_login(member_user)
+    detail = client.get(f"/assemblies/{draft.pk}/", **EN).content.decode()
+    assert f'href="/assemblies/{draft.pk}/documents/Comptes_2026.pdf"' in detail
     download = client.get(f"/assemblies/{draft.pk}/documents/Comptes_2026.pdf")
     assert b"".join(download.streaming_content) == pdf
     assert client.get(f"/assemblies/{draft.pk}/documents/..%2F..%2Fsettings.py").status_code == 404
