@@ -69,3 +69,16 @@ def test_a_bad_id_or_limit_is_refused_with_the_field_named(client, anne):
     assert response.status_code == 422
     assert "limit" in str(response.json())
     assert client.post(f"{API}/0/read", **bearer(anne)).status_code == 422
+
+
+def test_the_list_asks_a_fixed_number_of_queries_whatever_the_page_size(
+    client, anne, django_assert_num_queries
+):
+    for _ in range(30):
+        services.notify(recipients=[anne], kind="notifications.test", actor=anne)
+    headers = bearer(anne)
+    # token and user, the page (with actors), the count, the unread count
+    with django_assert_num_queries(5):
+        assert len(client.get(API, {"limit": 5}, **headers).json()["items"]) == 5
+    with django_assert_num_queries(5):
+        assert len(client.get(API, {"limit": 30}, **headers).json()["items"]) == 30

@@ -187,3 +187,10 @@ def test_two_digest_runs_at_once_do_not_send_the_same_notices_twice():
     assert sum(counts) == 30
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
     assert Notification.objects.filter(digest_sent_at__isnull=True).count() == 0
+
+
+def test_a_line_break_in_member_text_does_not_break_the_subject(anne, django_capture_on_commit_callbacks):
+    services.preference_set(user=anne, delivery="immediate")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[anne], kind="notifications.test_param", params={"kind": "a\nb\r\nc"})
+    assert mail.outbox[0].subject == "coopgov : Notification (a b c)"

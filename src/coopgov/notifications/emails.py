@@ -63,7 +63,8 @@ def build_email(
             "settings_url": base_url() + reverse("notifications:preferences"),
         }
         if not period:
-            subject = _("coopgov: %(text)s") % {"text": items[0]["text"][:120]}
+            # A subject is one line: member-written text in params may hold line breaks.
+            subject = _("coopgov: %(text)s") % {"text": " ".join(items[0]["text"].split())[:120]}
         elif period == "weekly":
             subject = _("coopgov: your weekly digest (%(count)d notices)") % {
                 "count": total or len(notifications)
