@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from coopgov.domain.formats.polis import (
@@ -125,3 +127,24 @@ def test_group_vote_counts_needs_one_group_per_participant():
     assert agree.tolist() == [[1], [0]] and disagree.tolist() == [[0], [1]] and seen.tolist() == [[1], [1]]
     with pytest.raises(ValueError, match="one group per participant"):
         group_vote_counts(matrix, [0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 9), st.integers(0, 50)),
+        min_size=1,
+        max_size=200,
+    )
+)
+def test_the_history_keeps_everyone_the_final_rule_takes_and_adds_at_most_fifteen(votes):
+    p, s, t = (list(x) for x in zip(*votes, strict=True))
+    t = [1000.0 * x for x in t]
+    entered = polis_in_conv_history(p, s, t)
+    seen: dict[int, set[int]] = {}
+    for q, c in zip(p, s, strict=True):
+        seen.setdefault(q, set()).add(c)
+    final = {q for q, c in seen.items() if len(c) >= min(7, len(set(s)))}
+    assert final <= entered <= set(p)
+    assert len(entered - final) <= 15
+    assert len(entered) >= min(15, len(seen))

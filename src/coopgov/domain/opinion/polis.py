@@ -329,12 +329,16 @@ def polis_in_conv_history(
     voted: dict[int, set[int]] = {}
     columns: set[int] = set()
     inside: set[int] = set()
+    touched: set[int] = set()
 
     def update() -> None:
+        # Only a participant who voted since the last update can newly qualify (the threshold never falls).
         threshold = min(params.min_votes, len(columns))
-        inside.update(q for q, seen in voted.items() if len(seen) >= threshold)
+        inside.update(q for q in touched if len(voted[q]) >= threshold)
+        touched.clear()
         if len(inside) < params.greedy_n:
-            # dicts keep insertion order: a stable sort breaks ties towards the earlier voter
+            # Fewer than 15 in means few voters so far, so this sort is short; dicts keep insertion
+            # order, so the stable sort breaks ties towards the earlier voter.
             rest = sorted((q for q in voted if q not in inside), key=lambda q: -len(voted[q]))
             inside.update(rest[: params.greedy_n - len(inside)])
 
@@ -347,14 +351,23 @@ def polis_in_conv_history(
                     break  # from here on the rule is the final one, applied below
             last = ti
         voted.setdefault(int(p[i]), set()).add(int(s[i]))
+        touched.add(int(p[i]))
         columns.add(int(s[i]))
-    final: dict[int, set[int]] = {}
-    for q, c in zip(p.tolist(), s.tolist(), strict=True):
-        final.setdefault(q, set()).add(c)
-    threshold = min(params.min_votes, len({int(c) for c in s.tolist()}))
-    inside.update(q for q, seen in final.items() if len(seen) >= threshold)
+    # The last update: the final rule over every vote (distinct statements per participant, vectorised).
+    if len(p) == 0:
+        return frozenset(inside)
+    ids, rows = _dense_ids(p)
+    cols = _dense_ids(s)[1]
+    pattern = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)))
+    pattern.sum_duplicates()
+    counts = pattern.getnnz(axis=1)
+    threshold = min(params.min_votes, pattern.shape[1])
+    inside.update(ids[counts >= threshold].tolist())
     if len(inside) < params.greedy_n:
-        rest = sorted((q for q in final if q not in inside), key=lambda q: -len(final[q]))
+        first = np.empty(len(ids), dtype=np.int64)
+        first[rows[::-1]] = np.arange(len(rows))[::-1]  # the earliest vote of each participant
+        order = np.lexsort((first, -counts))  # most votes first, ties to the earlier voter
+        rest = [int(ids[i]) for i in order if int(ids[i]) not in inside]
         inside.update(rest[: params.greedy_n - len(inside)])
     return frozenset(inside)
 
