@@ -271,7 +271,63 @@ def demo_followup(seed: int = 2026) -> dict[str, int]:
             )
     member = User.objects.get(email="member@example.org")
     services.recommendation_follow(recommendation=cycle.recommendations.get(number=3), user=member)
-    return {"recommendations": len(RECOMMENDATIONS), "community_members": _demo_communities(rng)}
+    members_added = _demo_communities(rng)
+    _community_processes(today)
+    return {"recommendations": len(RECOMMENDATIONS), "community_members": members_added}
+
+
+COMMUNITY_PROCESSES = {
+    "COMM-CREATIVE": (
+        "Tournées : mutualiser les frais",
+        "Comment partager entre membres les frais des tournées (transport, assurance, hébergement) ?",
+        [("Un contrat-cadre d'assurance des tournées", "Négocier une assurance commune pour les tournées.")],
+    ),
+    "COMM-DIGITAL": (
+        "Outils numériques partagés",
+        "Quels outils logiciels la coopérative devrait-elle mettre à disposition des métiers du numérique ?",
+        [("Des licences logicielles mutualisées", "Acheter ensemble les licences dont nous avons besoin.")],
+    ),
+}
+
+
+def _community_processes(today: Any) -> None:
+    """Each thematic community runs its own process, open for proposals, with a first proposal by one of
+    its members (communities are units: their processes are ordinary processes of that unit)."""
+    from coopgov.participation import services as participation
+    from coopgov.participation.models import Process
+
+    for code, (title, description, proposals) in COMMUNITY_PROCESSES.items():
+        community = Unit.objects.filter(code=code).first()
+        if community is None or Process.objects.filter(unit=community).exists():
+            continue
+        process = participation.process_create(
+            unit=community,
+            title=title,
+            language="fr",
+            description=description,
+            phases=[
+                participation.PhasePlan("information", starts_on=today - timedelta(days=60)),
+                participation.PhasePlan("contribution", starts_on=today - timedelta(days=30)),
+                participation.PhasePlan("deliberation", starts_on=today + timedelta(days=30)),
+            ],
+            current=1,
+            actor=ACTOR,
+        )
+        membership = (
+            CommunityMembership.objects.filter(
+                community=community, left_at__isnull=True, person__account__isnull=False
+            )
+            .select_related("person__account")
+            .order_by("pk")
+            .first()
+        )
+        if membership is None:
+            continue
+        author = membership.person.account
+        for proposal_title, body in proposals:
+            participation.proposal_create(
+                process=process, author=author, title=proposal_title, body=body, language="fr", actor=author
+            )
 
 
 def _demo_communities(rng: random.Random) -> int:
@@ -301,10 +357,13 @@ def _demo_communities(rng: random.Random) -> int:
             person = Person.objects.get(pk=chosen[0])
             community_leave(community=community, person=person, actor=ACTOR, at=now - timedelta(days=60))
             community_join(community=community, person=person, actor=ACTOR, at=now - timedelta(days=20))
-    member = User.objects.select_related("person").get(email="member@example.org")
-    creative = Unit.objects.get(code="COMM-CREATIVE")
-    if not CommunityMembership.objects.filter(
-        community=creative, person=member.person, left_at__isnull=True
-    ).exists():
-        community_join(community=creative, person=member.person, actor=member, at=now - timedelta(days=90))
+    for email, code in (("member@example.org", "COMM-CREATIVE"), ("relay@example.org", "COMM-DIGITAL")):
+        account = User.objects.select_related("person").get(email=email)
+        community = Unit.objects.get(code=code)
+        if not CommunityMembership.objects.filter(
+            community=community, person=account.person, left_at__isnull=True
+        ).exists():
+            community_join(
+                community=community, person=account.person, actor=account, at=now - timedelta(days=90)
+            )
     return added
