@@ -15,7 +15,7 @@ from tests.organisation.world import World, user_with_role
 
 
 def _client(user: User) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # pages follow the browser when the account sets no language
     client.force_login(user)
     return client
 
@@ -177,12 +177,37 @@ def test_the_proposal_page_costs_the_same_queries_for_2_or_40_comments(
 
 
 # Session, user, roles, member places, unread notices, and the page's own reads (process page: process,
-# phases, count, page, supports, follow; proposal page: proposal, comments, amendments, attachments,
+# phases, count, page, supports, follow; proposal page: proposal, count and page of threads, their
+# replies, stances, amendments, attachments,
 # support, follow, rolled-up sources). Pinned exactly so a regression shows.
 PROCESS_PAGE_QUERIES = 12
-PROPOSAL_PAGE_QUERIES = 13
+PROPOSAL_PAGE_QUERIES = 16
 
 
 def test_the_process_list_shows_the_processes_by_unit(world: World, process: Process) -> None:
     page = _client(world.member_user).get(reverse("participation:list")).content.decode()
     assert "Bruxelles" in page and process.title in page
+
+
+def test_comments_come_twenty_threads_a_page_with_all_their_replies(world: World, process: Process) -> None:
+    (proposal,) = _proposals(process, world.member_user, 1)
+    first = None
+    for i in range(45):
+        comment = services.comment_add(
+            proposal=proposal, author=world.member_user, body=f"c{i}", language="fr"
+        )
+        first = first or comment
+    reply = services.comment_add(
+        proposal=proposal, author=world.member_user, body="r", language="fr", parent=first
+    )
+    deeper = services.comment_add(
+        proposal=proposal, author=world.member_user, body="rr", language="fr", parent=reply
+    )
+    assert deeper.root_id == first.pk  # type: ignore[union-attr]
+    client = _client(world.member_user)
+    one = client.get(proposal.get_absolute_url())
+    assert [c.body for c in one.context["pp"].comments][:2] == ["c0", "c1"]
+    assert len(one.context["pp"].comments) == 20
+    assert [c.body for c in one.context["pp"].comments[0].thread] == ["r", "rr"]
+    three = client.get(proposal.get_absolute_url(), {"comments": 3})
+    assert [c.body for c in three.context["pp"].comments] == [f"c{i}" for i in range(40, 45)]

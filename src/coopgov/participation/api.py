@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from coopgov.accounts.models import User
@@ -258,14 +258,14 @@ def list_comments(request: HttpRequest, proposal_id: Id) -> list[dict[str, Any]]
     response={201: ProposalOut, **WRITE_ERRORS},
     summary="Make a proposal (while the phase in force takes proposals)",
 )
-def create_proposal(request: HttpRequest, process_id: Id, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
+def create_proposal(request: HttpRequest, process_id: Id, payload: ProposalIn) -> Status[dict[str, Any]]:
     process = _process(request, process_id, "participation.propose")
     me = _me(request)
     try:
         proposal = services.proposal_create(process=process, author=me, actor=me, **payload.dict())
     except ParticipationRefused as refused:
         raise _refused(refused) from None
-    return 201, selectors.proposal_rows([proposal])[0]
+    return Status(201, selectors.proposal_rows([proposal])[0])
 
 
 @router.post(
@@ -307,7 +307,7 @@ def unsupport(request: HttpRequest, proposal_id: Id) -> dict[str, Any]:
     response={201: CommentOut, **WRITE_ERRORS},
     summary="Comment with a stance (for, against, question), or reply to a comment with `parent`",
 )
-def create_comment(request: HttpRequest, proposal_id: Id, payload: CommentIn) -> tuple[int, dict[str, Any]]:
+def create_comment(request: HttpRequest, proposal_id: Id, payload: CommentIn) -> Status[dict[str, Any]]:
     proposal = _proposal(request, proposal_id, "participation.comment")
     parent = None
     if payload.parent is not None:
@@ -331,4 +331,4 @@ def create_comment(request: HttpRequest, proposal_id: Id, payload: CommentIn) ->
         )
     except ParticipationRefused as refused:
         raise _refused(refused) from None
-    return 201, _comment_row(comment)
+    return Status(201, _comment_row(comment))

@@ -330,6 +330,11 @@ class Comment(Moderated, MemberText):
         on_delete=models.CASCADE,
         related_name="replies",
     )
+    # The top-level comment of the thread (empty for a top-level comment): one page of threads and all
+    # their replies are two indexed reads, however deep the replies and however many the comments.
+    root = models.ForeignKey(
+        "self", verbose_name=_("thread"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -348,7 +353,14 @@ class Comment(Moderated, MemberText):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ("created_at", "id")
-        indexes = [models.Index(fields=["proposal", "created_at", "id"], name="comment_proposal_idx")]
+        indexes = [
+            models.Index(fields=["proposal", "created_at", "id"], name="comment_proposal_idx"),
+            models.Index(
+                fields=["proposal", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_level_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(stance__in=["", "for", "against", "question"]), name="comment_stance_known"

@@ -144,6 +144,7 @@ def process_page(process: Process, user: Any, filters: ProposalFilters) -> Proce
 class ProposalPage:
     proposal: Proposal
     comments: list[Comment]  # top-level, each with ``thread`` (its replies in order, with ``depth``)
+    comment_page: Page[Comment]
     amendments: list[Amendment]
     attachments: list[Attachment]
     supported: bool
@@ -168,19 +169,29 @@ def proposal_for_page(pk: int) -> Proposal | None:
     )
 
 
-def proposal_page(proposal: Proposal, user: Any) -> ProposalPage:
-    """Everything the proposal page shows, in a fixed number of queries: all comments of the proposal
-    are read at once and threaded in Python (replies at any depth)."""
-    comments = list(
-        Comment.objects.filter(proposal=proposal)
+COMMENT_THREADS_PER_PAGE = 20
+
+
+def proposal_page(proposal: Proposal, user: Any, comment_page: int = 1) -> ProposalPage:
+    """Everything the proposal page shows, in a fixed number of queries whatever the number of comments:
+    one page of top-level comments, then every reply of those threads at once (through ``root``),
+    threaded in Python at any depth; the stances counted by one aggregate."""
+    top_level = (
+        Comment.objects.filter(proposal=proposal, parent__isnull=True)
+        .select_related("author__person")
+        .order_by("created_at", "id")
+    )
+    page = Paginator(top_level, COMMENT_THREADS_PER_PAGE).get_page(comment_page)
+    top = list(page.object_list)
+    replies = list(
+        Comment.objects.filter(root_id__in=[c.pk for c in top])
         .select_related("author__person")
         .order_by("created_at", "id")
     )
     children: dict[int | None, list[Comment]] = {}
-    for comment in comments:
+    for comment in [*top, *replies]:
         comment.proposal = proposal  # the permission checks of each comment read its process from here
         children.setdefault(comment.parent_id, []).append(comment)
-    top = children.get(None, [])
     for root in top:
         thread: list[Comment] = []
         stack = [(c, 1) for c in reversed(children.get(root.pk, []))]
@@ -189,11 +200,11 @@ def proposal_page(proposal: Proposal, user: Any) -> ProposalPage:
             comment.depth = depth  # type: ignore[attr-defined]
             thread.append(comment)
             stack.extend((c, depth + 1) for c in reversed(children.get(comment.pk, [])))
-        root.thread = thread  # type: ignore[attr-defined]
-    stance_counts = dict.fromkeys(("for", "against", "question"), 0)
-    for comment in comments:
-        if comment.stance in stance_counts and comment.hidden_at is None:
-            stance_counts[comment.stance] += 1
+        root.thread = thread
+    visible = Q(hidden_at__isnull=True)
+    stance_counts = Comment.objects.filter(proposal=proposal).aggregate(
+        **{s: Count("id", filter=visible & Q(stance=s)) for s in ("for", "against", "question")}
+    )
     amendments = list(proposal.amendments.select_related("author__person").order_by("created_at", "id"))
     for amendment in amendments:
         amendment.proposal = proposal
@@ -201,6 +212,7 @@ def proposal_page(proposal: Proposal, user: Any) -> ProposalPage:
     return ProposalPage(
         proposal=proposal,
         comments=top,
+        comment_page=page,
         amendments=amendments,
         attachments=list(proposal.attachments.all()),
         supported=authenticated and Support.objects.filter(user=user, proposal=proposal).exists(),

@@ -433,7 +433,13 @@ def comment_add(
             "parent_elsewhere", _("You can only reply to a comment on this proposal."), "parent"
         )
     comment = Comment.objects.create(
-        proposal=locked, author=author, body=body, language=language, stance=stance, parent=parent
+        proposal=locked,
+        author=author,
+        body=body,
+        language=language,
+        stance=stance,
+        parent=parent,
+        root_id=(parent.root_id or parent.pk) if parent is not None else None,
     )
     Proposal.objects.filter(pk=locked.pk).update(comment_count=F("comment_count") + 1)
     audit_record(

@@ -195,7 +195,10 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _proposal_context(request: HttpRequest, proposal: Proposal, **forms_given: Any) -> dict[str, Any]:
-    page = selectors.proposal_page(proposal, request.user)
+    comment_page = request.GET.get("comments", "1")
+    page = selectors.proposal_page(
+        proposal, request.user, int(comment_page) if comment_page.isdigit() and len(comment_page) < 7 else 1
+    )
     for amendment in page.amendments:
         amendment.diff = word_diff(amendment.base_body, amendment.body)  # type: ignore[attr-defined]
     user = request.user
@@ -211,6 +214,8 @@ def _proposal_context(request: HttpRequest, proposal: Proposal, **forms_given: A
         "can_attach": user.has_perm("participation.attach", proposal),
         "can_decide": user.has_perm("participation.decide_amendment", proposal),
         "can_translate": user.has_perm("participation.translate", proposal),
+        # May the reader translate anyone's comment here (their own always)? Read once, not per comment.
+        "can_translate_comments": user.has_perm("participation.translate", proposal.process),
         "can_report": user.has_perm("participation.report", proposal),
         "comment_form": forms_given.get("comment_form") or forms.CommentForm(),
         "reply_form": forms.ReplyForm(),
