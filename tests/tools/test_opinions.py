@@ -92,3 +92,26 @@ def test_replay_needs_the_timestamps_of_votes_csv(shared_data, capsys):
         capsys, "--replay-hours", "24", str(folder / "comments.csv"), str(folder / "participants-votes.csv")
     )
     assert code == 2 and out is None and "votes.csv" in err and err.count("\n") == 1
+
+
+def test_the_in_conv_history_places_polis_early_participants_too(shared_data, capsys):
+    folder = shared_data / "polis" / "scoop-hivemind.biodiversity"
+    comments, votes = str(folder / "comments.csv"), str(folder / "votes.csv")
+    code, out, err = run(capsys, comments, votes)
+    assert code == 0 and out["participants_in_groups"] == 441
+    code, out, err = run(capsys, "--in-conv-history", comments, votes)
+    assert code == 0 and err == ""
+    assert out["participants_in_groups"] == 443  # exactly the participants Polis grouped
+    members = {p for g in out["groups"] for p in g["members"]}
+    assert {7, 11} <= members
+
+
+def test_the_in_conv_history_needs_votes_csv_and_no_replay(shared_data, capsys):
+    folder = shared_data / "polis" / "scoop-hivemind.freshwater"
+    comments = str(folder / "comments.csv")
+    code, out, err = run(capsys, "--in-conv-history", comments, str(folder / "participants-votes.csv"))
+    assert code == 2 and out is None and "votes.csv" in err and err.count("\n") == 1
+    code, out, err = run(
+        capsys, "--in-conv-history", "--replay-hours", "24", comments, str(folder / "votes.csv")
+    )
+    assert code == 2 and out is None and "not both" in err and err.count("\n") == 1

@@ -16,7 +16,14 @@ from coopgov.domain.formats.polis import (
     read_vote_history,
     read_votes_file,
 )
-from coopgov.domain.opinion import OpinionMap, PolisParameters, VoteMatrix, opinion_map, replay_opinion_map
+from coopgov.domain.opinion import (
+    OpinionMap,
+    PolisParameters,
+    VoteMatrix,
+    opinion_map,
+    polis_in_conv_history,
+    replay_opinion_map,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="rebuild the map update after update, as Polis did, one update per this many hours of "
         "votes (needs votes.csv, whose timestamps give the history)",
+    )
+    parser.add_argument(
+        "--in-conv-history",
+        action="store_true",
+        help="also place in groups the participants Polis's in-conv rule let in earlier in the "
+        "conversation (the most active while fewer than 15 had 7 votes; needs votes.csv)",
     )
     return parser
 
@@ -168,6 +181,13 @@ def main(argv: list[str]) -> int:
         return 2
     moderated_out = polis_mod_out(comments)
     parameters = PolisParameters(min_votes=args.min_votes, max_k=args.max_groups)
+    if args.replay_hours is not None and args.in_conv_history:
+        print(
+            "coopgov opinions: use --replay-hours or --in-conv-history, not both "
+            "(a replay already follows the history)",
+            file=sys.stderr,
+        )
+        return 2
     if args.replay_hours is not None:
         if votes.timestamps is None or args.replay_hours <= 0:
             print(
@@ -188,8 +208,22 @@ def main(argv: list[str]) -> int:
             parameters=parameters,
         )
     else:
+        entered: frozenset[int] = frozenset()
+        if args.in_conv_history:
+            if votes.timestamps is None:
+                print(
+                    "coopgov opinions: --in-conv-history needs a votes.csv (with timestamps), "
+                    f"not {args.votes}",
+                    file=sys.stderr,
+                )
+                return 2
+            history = read_vote_history(Path(args.votes))
+            assert history.timestamps is not None
+            entered = polis_in_conv_history(
+                history.participants, history.statements, history.timestamps, parameters=parameters
+            )
         matrix = VoteMatrix.from_votes(votes.participants, votes.statements, votes.votes)
-        result = opinion_map(matrix, moderated_out=moderated_out, parameters=parameters)
+        result = opinion_map(matrix, moderated_out=moderated_out, parameters=parameters, entered=entered)
     json.dump(to_json(result, {c.id: c.text for c in comments}), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
