@@ -80,9 +80,20 @@ def test_the_minutes_hold_presence_quorum_collège_tallies_result_proxies_and_au
     minutes = minutes_build(a, language="en")
     tables = _tables(minutes)
     assert minutes.title == "Minutes — AGO 2027"
-    assert (
-        tables["Quorum per convocation (share of the electorate present or represented)"].rows[0][2] == "1/5"
+    # First convocation held: quorum 1/5; eight of ten present or represented (seven voters, one proxy).
+    assert tables["Quorum per convocation (share of the electorate present or represented)"].rows[0][2:] == (
+        "1/5",
+        "yes",
+        "8",
+        "yes",
     )
+    assert dict(tables["Attendance for the quorum"].rows) == {
+        "Present in a room": "0",
+        "Taking part online (or by post)": "7",
+        "Represented by a proxy": "1",
+        "Present or represented (weighted)": "8",
+        "Electorate (weighted)": "10",
+    }
     assert tables["Electorate per category or collège"].rows == (
         ("1", "4", "4"),
         ("2", "2", "2"),
@@ -255,3 +266,38 @@ def test_the_minutes_command_writes_odt_and_html_and_says_what_is_wrong(org, pub
         )
     with pytest.raises(CommandError, match="binary"):
         call_command("minutes", "--assembly", str(a.pk), "--format", "odt", "-")
+
+
+def test_the_minutes_give_the_presence_in_each_room_and_the_show_of_hands(org):
+    """Smart Belgium, one open (not secret) motion, a room at Bruxelles: three members present there
+    vote by a show of hands (2 For, 1 Against in category A), a fourth votes online."""
+    from coopgov.decisions import room
+    from coopgov.decisions.models import AssemblySite
+    from coopgov.organisation.models import Unit
+
+    voters = members_in(org, org.be, 5)
+    a = assembly(org.be, title="AG 2027", preset="be-sc-ordinary")
+    item = motion(a, secret=False)
+    site = AssemblySite.objects.create(
+        assembly=a, antenna=Unit.objects.get(code="BE-BRUXELLES"), place="Rue Coenraets 72"
+    )
+    convene(a)
+    services.item_open(item=item, actor=ACTOR)
+    for m in voters[:3]:
+        room.presence_record(site=site, entry=entry(a, m), actor=ACTOR)
+    room.hands_record(
+        item=item, site=site, college="A", votes_for=2, votes_against=1, votes_abstain=0, actor=ACTOR
+    )
+    cast(item, a, voters[3], "yes")
+    services.item_close(item=item, actor=ACTOR)
+    services.result_compute(item=item, actor=ACTOR, seed="3")
+    services.result_publish(item=item, actor=ACTOR)
+    minutes = minutes_build(a, language="en")
+    tables = _tables(minutes)
+    assert tables["Sites"].rows == (("Bruxelles", "Rue Coenraets 72", "—", "3"),)
+    attendance = dict(tables["Attendance for the quorum"].rows)
+    assert (attendance["Present in a room"], attendance["Taking part online (or by post)"]) == ("3", "1")
+    assert attendance["Electorate (weighted)"] == "5"
+    assert tables["Show of hands in the rooms"].rows == (("Bruxelles", "A", "2", "1", "0"),)
+    assert "hands.counted" in [row[2] for row in tables["Audit entries of the assembly"].rows]
+    assert "The motion is adopted." in _text(minutes)

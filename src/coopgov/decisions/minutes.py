@@ -26,7 +26,17 @@ from django.utils.translation import gettext as _
 import coopgov
 from coopgov.audit.models import AuditEntry
 from coopgov.decisions import charts
-from coopgov.decisions.models import Assembly, ElectorateEntry, Item, Participation, Proxy, Result
+from coopgov.decisions.models import (
+    Assembly,
+    Delegate,
+    ElectorateEntry,
+    HandCount,
+    Item,
+    Participation,
+    Proxy,
+    Result,
+)
+from coopgov.decisions.room import attendance
 from coopgov.domain.voting.motion import PRESETS
 from coopgov.domain.voting.numbers import to_fraction
 
@@ -102,6 +112,7 @@ def _preset_text(name: str) -> str:
 
 def _convocation_section(assembly: Assembly, documents: list[str]) -> Section:
     preset = PRESETS.get(assembly.preset)
+    present = attendance(assembly) if assembly.status != Assembly.Status.DRAFT else None
     blocks: list[str | Table] = [
         Table(
             caption=_("The convocation"),
@@ -132,18 +143,31 @@ def _convocation_section(assembly: Assembly, documents: list[str]) -> Section:
         if at is None:
             continue
         quorum = (preset.quorum_first if number == 1 else preset.quorum_second) if preset else Fraction(0)
+        held = assembly.convocation == number
+        reached: bool | None = None
+        if held and present is not None:
+            reached = present.present_weight >= quorum * present.electorate
         rows.append(
             (
                 str(number),
                 _when(at),
                 _fraction_text(quorum),
-                _("yes") if assembly.convocation == number else _("no"),
+                _yes_no(held),
+                _number(_fraction_text(present.present_weight)) if held and present is not None else "—",
+                _yes_no(reached),
             )
         )
     blocks.append(
         Table(
             caption=_("Quorum per convocation (share of the electorate present or represented)"),
-            header=(_("Convocation"), _("Date"), _("Quorum required"), _("Held")),
+            header=(
+                _("Convocation"),
+                _("Date"),
+                _("Quorum required"),
+                _("Held"),
+                _("Present or represented (weighted)"),
+                _("Quorum reached"),
+            ),
             rows=tuple(rows),
         )
     )
@@ -207,18 +231,63 @@ def _presence_section(assembly: Assembly) -> Section:
             "active": proxies["given"] - proxies["revoked"],
         },
     ]
+    present = attendance(assembly)
     sites = list(assembly.sites.select_related("antenna", "relay").order_by("antenna__name"))
     if sites:
         blocks.append(
             Table(
                 caption=_("Sites"),
-                header=(_("Antenna"), _("Address"), _("Relay")),
+                header=(_("Antenna"), _("Address"), _("Relay"), _("Present in the room")),
                 rows=tuple(
-                    (s.antenna.display_name, s.place or "—", s.relay.email if s.relay else "—") for s in sites
+                    (
+                        s.antenna.display_name,
+                        s.place or "—",
+                        s.relay.email if s.relay else "—",
+                        str(sum(present.in_room.get(s.pk, Counter()).values())),
+                    )
+                    for s in sites
                 ),
             )
         )
+    blocks.append(
+        Table(
+            caption=_("Attendance for the quorum"),
+            header=(_("Fact"), _("Value")),
+            rows=(
+                (_("Present in a room"), str(present.in_room_total)),
+                (_("Taking part online (or by post)"), str(present.online)),
+                (_("Represented by a proxy"), str(present.represented)),
+                (_("Present or represented (weighted)"), _number(_fraction_text(present.present_weight))),
+                (_("Electorate (weighted)"), _number(_fraction_text(present.electorate))),
+            ),
+        )
+    )
     return Section(heading=_("Electorate and presence"), blocks=tuple(blocks), anchor="presence")
+
+
+def _delegates_section(assembly: Assembly) -> Section | None:
+    """A section assembly's delegates to its general assembly, with the members each represents."""
+    delegates = list(
+        Delegate.objects.filter(section=assembly).select_related("membership__person").order_by("id")
+    )
+    if assembly.kind != Assembly.Kind.SECTION or not delegates:
+        return None
+    parent = assembly.parent.title if assembly.parent_id and assembly.parent else "—"
+    return Section(
+        heading=_("Delegates elected"),
+        blocks=(
+            _("Delegates to the general assembly “%(title)s”.") % {"title": parent},
+            Table(
+                caption=_("Delegates and the members they represent"),
+                header=(_("Register number"), _("Delegate"), _("Members represented")),
+                rows=tuple(
+                    (str(d.membership.number), d.membership.person.display_name, str(d.represents))
+                    for d in delegates
+                ),
+            ),
+        ),
+        anchor="delegates",
+    )
 
 
 def _outcome(item: Item, result: Result, names: dict[str, str]) -> str:
@@ -320,6 +389,24 @@ def _item_section(item: Item, result: Result | None) -> Section:
             _("Weighted share for (Σ weight applied × share for): %(share)s.")
             % {"share": decision.get("weighted_yes_exact") or _number(decision.get("weighted_yes"))}
         )
+    hands = list(item.hand_counts.select_related("site__antenna").order_by("site__antenna__name", "college"))
+    if hands:
+        blocks.append(
+            Table(
+                caption=_("Show of hands in the rooms"),
+                header=(_("Antenna"), _("Collège"), _("For"), _("Against"), _("Abstain")),
+                rows=tuple(
+                    (
+                        h.site.antenna.display_name,
+                        h.college,
+                        str(h.votes_for),
+                        str(h.votes_against),
+                        str(h.votes_abstain),
+                    )
+                    for h in hands
+                ),
+            )
+        )
     report = item.proxy_report or {}
     refused = report.get("refused") or []
     blocks.append(
@@ -352,18 +439,10 @@ def _item_section(item: Item, result: Result | None) -> Section:
     return Section(heading=f"{item.order}. {item.title}", blocks=tuple(blocks), level=3)
 
 
-AUDITED_TYPES = {
-    "decisions.assembly": "assembly",
-    "decisions.item": "item",
-    "decisions.assemblysite": "site",
-    "decisions.proxy": "proxy",
-    "decisions.result": "result",
-}
-
-
 def _audit_section(assembly: Assembly, items: list[Item], results: list[Result]) -> Section:
-    """The audit entries of the assembly's governance acts (not the individual ballots: their count is
-    in the participation figures, and listing them would list who voted)."""
+    """The audit entries of the assembly's governance acts, show-of-hands counts included (not the
+    individual ballots nor presences: their counts are in the figures, and listing them would list who
+    voted)."""
     ids = {
         "decisions.assembly": [str(assembly.pk)],
         "decisions.item": [str(i.pk) for i in items],
@@ -372,6 +451,9 @@ def _audit_section(assembly: Assembly, items: list[Item], results: list[Result])
             str(pk) for pk in Proxy.objects.filter(assembly=assembly).values_list("pk", flat=True)
         ],
         "decisions.result": [str(r.pk) for r in results],
+        "decisions.handcount": [
+            str(pk) for pk in HandCount.objects.filter(item__assembly=assembly).values_list("pk", flat=True)
+        ],
     }
     where = Q(pk__in=[])
     for object_type, object_ids in ids.items():
@@ -422,6 +504,7 @@ def minutes_build(assembly: Assembly, *, language: str, documents: list[str] | N
                 anchor="items",
             ),
             *[_item_section(item, by_item.get(item.pk)) for item in items],
+            _delegates_section(assembly),
             _audit_section(assembly, items, results),
         ]
         subtitle = _("Minutes generated on %(when)s by coopgov %(version)s from the stored data.") % {
@@ -429,7 +512,12 @@ def minutes_build(assembly: Assembly, *, language: str, documents: list[str] | N
             "version": coopgov.__version__,
         }
         title = _("Minutes — %(title)s") % {"title": assembly.title}
-    return Minutes(title=title, subtitle=subtitle, language=language, sections=tuple(sections))
+    return Minutes(
+        title=title,
+        subtitle=subtitle,
+        language=language,
+        sections=tuple(s for s in sections if s is not None),
+    )
 
 
 # --- OpenDocument text ------------------------------------------------------------------------------------
