@@ -200,3 +200,56 @@ def test_a_recommendation_is_shown_in_its_own_language_to_readers_of_that_langua
     assert "Recommandation 1" in client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Aanbeveling 1" in client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Recommendation one" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "status"),
+    [("staff", "group", 302), ("staff", "cooperative BE", 403), ("board", "group", 403), ("member", "", 403)],
+)
+def test_staff_of_the_unit_running_the_cycle_record_a_recommendation(
+    client: Any, world: World, sip: Sip, role: str, where: str, status: int
+) -> None:
+    user = world.member_user if role == "member" else officer(world, role, where)
+    client.force_login(user)
+    response = client.post(
+        reverse("followup:recommendation_new", args=["sip-2025"]),
+        {
+            "theme": sip.governance.pk,
+            "group": sip.group.pk,
+            "addressed_to": sip.board_fr.pk,
+            "title": "Un conseil binational",
+            "text": "Réunir les deux conseils une fois par an.",
+            "language": "fr",
+            "submitted_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == status
+    recorded = Recommendation.objects.filter(cycle=sip.cycle, title="Un conseil binational")
+    assert recorded.exists() == (status == 302)
+    if status == 302:
+        assert recorded.get().number == 8 and recorded.get().addressed_to == sip.board_fr
+
+
+def test_a_recommendation_without_a_title_or_with_a_foreign_body_is_refused_beside_the_field(
+    client: Any, world: World, sip: Sip
+) -> None:
+    from coopgov.organisation.models import Body, Unit
+
+    elsewhere = Unit.objects.create(kind="cooperative", code="XX", name="Autre")
+    foreign = Body.objects.create(unit=elsewhere, kind="board", name="CA ailleurs")
+    client.force_login(officer(world, "staff", "group"))
+    response = client.post(
+        reverse("followup:recommendation_new", args=["sip-2025"]),
+        {
+            "theme": sip.economy.pk,
+            "addressed_to": foreign.pk,
+            "title": "",
+            "text": "x",
+            "language": "fr",
+            "submitted_on": "2026-01-01",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"title", "addressed_to"}
+    assert Recommendation.objects.filter(cycle=sip.cycle).count() == 7

@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coopgov.followup.models import ANSWERS, Cycle, Status
+from coopgov.followup.models import ANSWERS, Cycle, LocalGroup, Status, Theme
+from coopgov.organisation.models import Body
 
 
 class FilterForm(forms.Form):
@@ -51,3 +52,34 @@ class AnswerForm(forms.Form):
 
 class MonthsForm(forms.Form):
     months = forms.IntegerField(label=_("Months shown"), min_value=1, max_value=36, required=False)
+
+
+class RecommendationForm(forms.Form):
+    """A recommendation handed in by a local group, recorded by staff of the unit running the cycle."""
+
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none())
+    group = forms.ModelChoiceField(label=_("Local group"), queryset=LocalGroup.objects.none(), required=False)
+    addressed_to = forms.ModelChoiceField(label=_("Addressed to"), queryset=Body.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=300)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+    language = forms.ChoiceField(
+        label=_("Language of the text"), choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
+    )
+    submitted_on = forms.DateField(
+        label=_("Handed in on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_on = forms.DateField(
+        label=_("Due on (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, cycle: Cycle, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        querysets = {
+            "theme": cycle.themes.order_by("order", "pk"),
+            "group": cycle.groups.order_by("name"),
+            "addressed_to": bodies,
+        }
+        for name, queryset in querysets.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # narrows the type for mypy
+            field.queryset = queryset

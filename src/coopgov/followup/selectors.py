@@ -20,7 +20,7 @@ from coopgov.domain.governance.representation import (
     months_between,
 )
 from coopgov.followup.models import Cycle, LocalGroup, Recommendation, Status, StatusChange
-from coopgov.organisation.models import CommunityMembership, Unit
+from coopgov.organisation.models import Body, CommunityMembership, Unit
 
 # --- the follow-up of recommendations ---------------------------------------------------------------------
 
@@ -37,6 +37,20 @@ def cycle_by_slug(slug: str) -> Cycle:
 def local_groups(cycle: Cycle) -> list[LocalGroup]:
     """The cycle's local groups with their unit, theme and process (one query)."""
     return list(cycle.groups.select_related("unit", "theme", "process").order_by("name", "pk"))
+
+
+def bodies_for(cycle: Cycle) -> QuerySet[Body]:
+    """The bodies a recommendation of the cycle may be addressed to: those of the unit running it, of the
+    units above it and of the units below it."""
+    from django.db.models import Q
+
+    path = cycle.unit.path
+    above = [int(p) for p in path.strip("/").split("/") if p]
+    return (
+        Body.objects.filter(Q(unit_id__in=above) | Q(unit__path__startswith=path))
+        .select_related("unit")
+        .order_by("unit__path", "kind", "name")
+    )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboards/", views.dashboard_index, name="dashboards"),
     path("dashboards/<str:code>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/", views.cycle_detail, name="cycle"),
+    path("<slug:slug>/new/", views.recommendation_new, name="recommendation_new"),
     path("<slug:slug>/<int:number>/", views.recommendation_detail, name="recommendation"),
     path("<slug:slug>/<int:number>/answer/", views.recommendation_answer, name="answer"),
     path("<slug:slug>/<int:number>/follow/", views.recommendation_follow, name="follow"),

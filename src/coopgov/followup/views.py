@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coopgov.followup import charts, selectors, services
-from coopgov.followup.forms import AnswerForm, FilterForm, MonthsForm
+from coopgov.followup.forms import AnswerForm, FilterForm, MonthsForm, RecommendationForm
 from coopgov.followup.models import Cycle, Recommendation
 from coopgov.organisation.models import Body, Unit
 
@@ -62,9 +62,42 @@ def cycle_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "chart_height": height,
             "recommendations": list(selectors.recommendations(cycle, filters)),
             "groups": selectors.local_groups(cycle),
+            "can_submit": request.user.has_perm("followup.submit_recommendation", cycle),
             "filtered": filters != selectors.Filters(),
         },
     )
+
+
+@login_required
+def recommendation_new(request: HttpRequest, slug: str) -> HttpResponse:
+    cycle = _cycle(slug)
+    if not request.user.has_perm("followup.submit_recommendation", cycle):
+        raise PermissionDenied
+    form = RecommendationForm(request.POST or None, cycle=cycle, bodies=selectors.bodies_for(cycle))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recommendation = services.recommendation_submit(
+                cycle=cycle,
+                theme=data["theme"],
+                group=data["group"],
+                addressed_to=data["addressed_to"],
+                title=data["title"],
+                text=data["text"],
+                language=data["language"],
+                submitted_on=data["submitted_on"],
+                due_on=data["due_on"],
+                actor=request.user,
+            )
+        except services.FollowupRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            messages.success(
+                request, _("Recommendation %(n)s has been recorded.") % {"n": recommendation.number}
+            )
+            return redirect(recommendation.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "followup/recommendation_new.html", {"cycle": cycle, "form": form}, status=status)
 
 
 def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
