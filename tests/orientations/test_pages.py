@@ -93,3 +93,11 @@ def test_the_api_gives_the_provenance_with_totals(tree: Tree, w: dict[str, Any])
         {"code": "BE-BXL", "name": "Bruxelles", "proposals": 1, "contributions": 0, "supports": 2}
     ]
     assert signed_in(user()).get("/api/v1/orientations/999999/provenance").status_code == 404
+
+
+def test_the_index_lists_the_group_and_cooperatives_with_their_orientations(
+    tree: Tree, w: dict[str, Any]
+) -> None:
+    page = signed_in(user()).get("/orientations/").content.decode()
+    assert 'href="/orientations/BE/"' in page and 'href="/orientations/SMART/"' in page
+    assert "1 orientation" in page and "0 orientations" in page

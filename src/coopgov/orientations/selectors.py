@@ -229,6 +229,23 @@ def orientations_of(unit: Unit) -> list[Proposal]:
     )
 
 
+def levels() -> list[tuple[Unit, int]]:
+    """The units orientations rise to (the group, the national cooperatives), each with its number of
+    orientations (roll-up proposals not merged away)."""
+    units = list(Unit.objects.filter(kind__in=[Unit.Kind.GROUP, Unit.Kind.COOPERATIVE]).order_by("path"))
+    counts: dict[int, int] = defaultdict(int)
+    rows = (
+        Proposal.objects.filter(process__unit__in=units)
+        .filter(Q(rollup_sources__isnull=False) | Q(merged_from__isnull=False))
+        .exclude(status=Proposal.Status.MERGED)
+        .values_list("process__unit_id", "pk")
+        .distinct()
+    )
+    for unit_id, _pk in rows:
+        counts[unit_id] += 1
+    return [(u, counts[u.pk]) for u in units]
+
+
 def rollup_candidates(unit: Unit) -> tuple[list[Proposal], list[Contribution]]:
     """What may be rolled up from ``unit`` and the units below it: visible proposals not merged away, and
     meeting contributions, with their units."""

@@ -5,6 +5,7 @@ from coopgov.orientations import views
 app_name = "orientations"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("proposals/<int:pk>/", views.proposal_view, name="proposal"),
     path("<str:code>/", views.unit_view, name="unit"),
     path("<str:code>/roll-up/", views.roll_up, name="roll_up"),

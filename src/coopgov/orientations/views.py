@@ -26,6 +26,12 @@ def _unit(code: str) -> Unit:
 
 
 @login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The group and the national cooperatives, each with how many orientations rose to it."""
+    return render(request, "orientations/index.html", {"levels": selectors.levels()})
+
+
+@login_required
 def unit_view(request: HttpRequest, code: str) -> HttpResponse:
     """Where the orientations of a national cooperative or of the group came from, by antenna."""
     unit = _unit(code)
