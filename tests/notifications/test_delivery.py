@@ -44,7 +44,7 @@ def test_every_email_carries_a_link_to_change_or_stop_the_emails(anne):
     delivery.send_digests(period="daily")
     message = mail.outbox[0]
     assert "/notifications/settings/" in message.body
-    assert "/notifications/settings/" in message.extra_headers["List-Unsubscribe"]
+    assert "/notifications/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
 
 
 def test_an_account_without_a_language_gets_its_persons_language(db):

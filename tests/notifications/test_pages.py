@@ -131,3 +131,50 @@ def test_not_even_a_superuser_marks_another_members_notice_read(client, anne):
     assert client.post(f"/api/v1/notifications/{notice.pk}/read").status_code in (403, 404)
     notice.refresh_from_db()
     assert notice.read_at is None
+
+
+def _unsubscribe_url(user):
+    from coopgov.notifications.emails import unsubscribe_token
+
+    return f"/notifications/unsubscribe/{unsubscribe_token(user)}/"
+
+
+def test_the_link_in_an_email_stops_the_emails_without_signing_in(client, anne):
+    services.preferences_set(user=anne, choices={"": "immediate", "meetings": "weekly"})
+    url = _unsubscribe_url(anne)
+    page = client.get(url)
+    assert page.status_code == 200 and "anne@example.org" in page.content.decode()
+    assert Preference.objects.get(user=anne, group="").delivery == "immediate"  # a GET changes nothing
+    done = client.post(url)
+    assert done.status_code == 200 and 'role="status"' in done.content.decode()
+    assert dict(Preference.objects.filter(user=anne).values_list("group", "delivery")) == {"": "none"}
+
+
+def test_a_mail_client_unsubscribes_in_one_click_without_a_csrf_token(anne):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(_unsubscribe_url(anne), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert Preference.objects.get(user=anne, group="").delivery == "none"
+
+
+def test_an_altered_unsubscribe_link_is_refused_and_changes_nothing(client, anne, bram):
+    url = _unsubscribe_url(anne)
+    response = client.post(url[:-3] + "xx/")
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode() or "pas valide" in response.content.decode()
+    assert not Preference.objects.exists()
+
+
+def test_the_email_carries_the_one_click_link_and_headers(anne):
+    from django.core import mail
+
+    from coopgov.notifications import delivery
+
+    services.notify(recipients=[anne], kind="notifications.test")
+    delivery.send_digests(period="daily")
+    message = mail.outbox[0]
+    assert _unsubscribe_url(anne) in message.extra_headers["List-Unsubscribe"]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert _unsubscribe_url(anne) in message.body

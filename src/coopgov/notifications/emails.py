@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,6 +36,25 @@ def language_of(user: User) -> str:
     return str(settings.LANGUAGE_CODE)
 
 
+UNSUBSCRIBE_SALT = "coopgov.notifications.unsubscribe"
+
+
+def unsubscribe_token(user: User) -> str:
+    """A signed, non-expiring token naming the member (links in old e-mails keep working); it only allows
+    stopping that member's e-mails. Changing SECRET_KEY invalidates every token."""
+    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def user_of_unsubscribe_token(token: str) -> User | None:
+    """The member a token names, or None for a token that was not made here (or was altered)."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    user_id = data.get("user") if isinstance(data, dict) else None
+    return User.objects.filter(pk=user_id).first() if isinstance(user_id, int) else None
+
+
 def _absolute(url: str) -> str:
     if not url:
         return ""
@@ -61,6 +81,8 @@ def build_email(
             "more": max(0, (total or len(notifications)) - len(notifications)),
             "list_url": base_url() + reverse("notifications:list"),
             "settings_url": base_url() + reverse("notifications:preferences"),
+            "unsubscribe_url": base_url()
+            + reverse("notifications:unsubscribe", args=[unsubscribe_token(user)]),
         }
         if not period:
             # A subject is one line: member-written text in params may hold line breaks.
@@ -78,6 +100,8 @@ def build_email(
         html = render_to_string("notifications/email/notice.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
     message.attach_alternative(html, "text/html")
-    # Mail clients show an unsubscribe button from this header (RFC 2369).
-    message.extra_headers["List-Unsubscribe"] = f"<{context['settings_url']}>"
+    # Mail clients show an unsubscribe button from these headers (RFC 2369) and may use it in one click,
+    # without signing in (RFC 8058): the link carries a signed token naming the member.
+    message.extra_headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message

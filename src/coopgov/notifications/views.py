@@ -1,4 +1,5 @@
-"""Pages of notifications: my notices (unread first, mark read, mark all read) and my e-mail choices."""
+"""Pages of notifications: my notices (unread first, mark read, mark all read), my e-mail choices, and
+the one-click page that stops the e-mails from a link in any of them."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from coopgov.notifications import selectors, services
+from coopgov.notifications.emails import user_of_unsubscribe_token
 from coopgov.notifications.forms import PreferencesForm
-from coopgov.notifications.models import Notification
+from coopgov.notifications.kinds import GROUP_LABELS
+from coopgov.notifications.models import Delivery, Notification
 
 PAGE_SIZE = 30
 
@@ -63,3 +67,17 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your e-mail choices are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@csrf_exempt  # the signed token is the authority; mail clients post here in one click (RFC 8058)
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop every notification e-mail of the member the link names, without signing in: a page with one
+    button (a GET never changes anything, so link scanners in mail systems cannot unsubscribe anyone)."""
+    user = user_of_unsubscribe_token(token)
+    if user is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    done = False
+    if request.method == "POST":
+        services.preferences_set(user=user, choices={"": Delivery.NONE, **dict.fromkeys(GROUP_LABELS, "")})
+        done = True
+    return render(request, "notifications/unsubscribe.html", {"done": done, "email": user.email})
