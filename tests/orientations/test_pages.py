@@ -101,3 +101,18 @@ def test_the_index_lists_the_group_and_cooperatives_with_their_orientations(
     page = signed_in(user()).get("/orientations/").content.decode()
     assert 'href="/orientations/BE/"' in page and 'href="/orientations/SMART/"' in page
     assert "1 orientation" in page and "0 orientations" in page
+
+
+def test_the_national_view_takes_the_same_queries_for_more_orientations(
+    tree: Tree, w: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    client = signed_in(user())
+    client.get("/orientations/BE/")  # warm the session
+    with django_assert_num_queries(12) as first:
+        client.get("/orientations/BE/")
+    for _ in range(5):
+        services.orientation_roll_up(
+            actor=w["staff"], process=w["parent"].process, title="Encore", body="…", proposals=[w["lge"]]
+        )
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert client.get("/orientations/BE/").status_code == 200
