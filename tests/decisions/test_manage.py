@@ -140,7 +140,7 @@ def test_a_local_assembly_is_held_by_an_antenna_and_a_general_one_is_not(client,
     client.force_login(staff)
     antenna = Unit.objects.get(code="BE-BRUXELLES")
     refused = client.post("/assemblies/new/BE/", convocation(org.be, unit=antenna.pk), **EN)
-    assert "Only a local assembly is held by an antenna." in refused.context["form"].errors["unit"]
+    assert "Only a local or section assembly is held by an antenna." in refused.context["form"].errors["unit"]
     board_meeting = convocation(org.be, kind="local", unit=antenna.pk, preset="", notice_days=3)
     board_meeting["first_convocation_at"] = _local(5)
     board_meeting["voting_opens_at"] = _local(4, 9)
@@ -159,6 +159,39 @@ def test_a_french_extraordinary_meeting_is_postponed_by_at_most_two_months(clien
     assert response.context["form"].errors["second_convocation_at"] == [
         "An extraordinary meeting may be postponed by at most two months."
     ]
+
+
+def test_a_section_assembly_elects_delegates_to_a_general_assembly_of_the_same_cooperative(
+    client, org, staff
+):
+    client.force_login(staff)
+    general = assembly(org.be, title="AG 2027")
+    antenna = Unit.objects.get(code="BE-BRUXELLES")
+    section = convocation(org.be, kind="section", unit=antenna.pk, preset="", title="Section Bruxelles")
+    section["first_convocation_at"] = _local(18)
+    for name in ("second_convocation_at", "voting_opens_at", "voting_closes_at"):
+        section.pop(name)
+    missing = client.post("/assemblies/new/BE/", section, **EN)
+    assert missing.context["form"].errors["parent"] == [
+        "Choose the general assembly this section sends delegates to."
+    ]
+    late = client.post(
+        "/assemblies/new/BE/", {**section, "parent": general.pk, "first_convocation_at": _local(25)}, **EN
+    )
+    assert late.context["form"].errors["first_convocation_at"] == [
+        "A section assembly meets before the general assembly it sends delegates to."
+    ]
+    other = assembly(org.fr, title="AG France")
+    foreign = client.post("/assemblies/new/BE/", {**section, "parent": other.pk}, **EN)
+    assert "parent" in foreign.context["form"].errors
+    not_section = client.post("/assemblies/new/BE/", convocation(org.be, parent=general.pk), **EN)
+    assert not_section.context["form"].errors["parent"] == [
+        "Only a section assembly sends delegates to a general assembly."
+    ]
+    assert Assembly.objects.count() == 2
+    assert client.post("/assemblies/new/BE/", {**section, "parent": general.pk}, **EN).status_code == 302
+    created = Assembly.objects.get(kind="section")
+    assert (created.parent, created.unit) == (general, antenna)
 
 
 @pytest.fixture

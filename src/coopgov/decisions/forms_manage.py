@@ -74,6 +74,7 @@ ASSEMBLY_FORM_FIELDS = [
     "max_proxies_per_holder",
     "proxies_same_college",
     "allow_delegation_to_relays",
+    "parent",
 ]
 
 
@@ -104,6 +105,16 @@ class AssemblyForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.DateTimeField)
             field.input_formats = DATETIME_FORMATS
+        parent_field = self.fields["parent"]
+        assert isinstance(parent_field, forms.ModelChoiceField)
+        parent_field.queryset = Assembly.objects.filter(
+            cooperative=cooperative,
+            kind__in=[Assembly.Kind.ORDINARY, Assembly.Kind.EXTRAORDINARY],
+            status=Assembly.Status.DRAFT,
+        ).order_by("first_convocation_at")
+        parent_field.help_text = _(
+            "Only for a section assembly: the general assembly it elects delegates to."
+        )
         self.fields["notice_days"].help_text = _(
             "Days between the convocation and the meeting: at least what the law and the statutes ask."
         )

@@ -177,7 +177,36 @@ ASSEMBLY_FIELDS = (
     "max_proxies_per_holder",
     "proxies_same_college",
     "allow_delegation_to_relays",
+    "parent",
 )
+
+
+HELD_BY_ANTENNAS = (Assembly.Kind.LOCAL, Assembly.Kind.SECTION)
+GENERAL_ASSEMBLIES = (Assembly.Kind.ORDINARY, Assembly.Kind.EXTRAORDINARY)
+
+
+def _section_problems(cooperative: Unit, fields: dict[str, Any]) -> list[Problem]:
+    """A section assembly meets before the general assembly it sends delegates to (DOMAIN.md §2.3; loi
+    n° 78-763 art. 12 for SCOP); any other assembly has no such link."""
+    parent: Assembly | None = fields.get("parent")
+    if fields["kind"] != Assembly.Kind.SECTION:
+        if parent is not None:
+            return [Problem("parent", _("Only a section assembly sends delegates to a general assembly."))]
+        return []
+    if parent is None:
+        return [Problem("parent", _("Choose the general assembly this section sends delegates to."))]
+    if parent.cooperative_id != cooperative.pk or parent.kind not in GENERAL_ASSEMBLIES:
+        return [Problem("parent", _("Choose a general assembly of the same cooperative."))]
+    if parent.status != Assembly.Status.DRAFT:
+        return [Problem("parent", _("This general assembly is already convened: its delegates are known."))]
+    if fields["first_convocation_at"] >= parent.first_convocation_at:
+        return [
+            Problem(
+                "first_convocation_at",
+                _("A section assembly meets before the general assembly it sends delegates to."),
+            )
+        ]
+    return []
 
 
 def _check_assembly(cooperative: Unit, fields: dict[str, Any], today: date) -> None:
@@ -198,8 +227,9 @@ def _check_assembly(cooperative: Unit, fields: dict[str, Any], today: date) -> N
         problems.append(Problem("unit", _("The unit must be the cooperative or one of its antennas.")))
     elif fields["kind"] == Assembly.Kind.LOCAL and unit.pk == cooperative.pk:
         problems.append(Problem("unit", _("A local assembly is held by an antenna: choose it.")))
-    elif fields["kind"] != Assembly.Kind.LOCAL and unit.pk != cooperative.pk:
-        problems.append(Problem("unit", _("Only a local assembly is held by an antenna.")))
+    elif fields["kind"] not in HELD_BY_ANTENNAS and unit.pk != cooperative.pk:
+        problems.append(Problem("unit", _("Only a local or section assembly is held by an antenna.")))
+    problems += _section_problems(cooperative, fields)
     preset = fields.get("preset", "")
     if preset and preset not in presets_for(country):
         problems.append(Problem("preset", _("This preset is not one of the cooperative's country.")))
@@ -210,6 +240,8 @@ def _check_assembly(cooperative: Unit, fields: dict[str, Any], today: date) -> N
 def _audit_value(value: Any) -> Any:
     if isinstance(value, Unit):
         return value.code
+    if isinstance(value, Assembly):
+        return value.pk
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
