@@ -1,15 +1,17 @@
 """Demo assemblies: a past general assembly of Smart France with published results (collège-weighted
-motions, an STV board election), and an upcoming one of Smart Belgium open for online and room voting."""
+motions, an STV board election), and an upcoming one of Smart Belgium open for online and room voting
+(a presence list at Bruxelles, a participatory budget among its items)."""
 
 from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from coopgov.decisions import services
+from coopgov.decisions import room, services
 from coopgov.decisions.models import Assembly, AssemblySite, ElectorateEntry, Item, Option
 from coopgov.organisation.models import Unit
 
@@ -20,6 +22,13 @@ CANDIDATES = [
     ("claire", "Claire Dubois"),
     ("david", "David Moreau"),
     ("elise", "Élise Fontaine"),
+]
+
+PROJECTS = [
+    ("studio", "Studio partagé à Liège / Gedeelde studio in Luik", 9000),
+    ("mentoring", "Parrainage des nouveaux membres / Peterschap voor nieuwe leden", 6000),
+    ("bikes", "Vélos-cargos pour Bruxelles / Bakfietsen voor Brussel", 5000),
+    ("library", "Bibliothèque d'outils / Gereedschapsbibliotheek", 4000),
 ]
 
 
@@ -112,12 +121,32 @@ def _upcoming_assembly(be: Unit) -> None:
         [("housing", "Logement / Huisvesting"), ("care", "Soins / Zorg"), ("culture", "Culture / Cultuur")]
     ):
         Option.objects.create(item=poll, key=key, label=label, order=i)
+    budget = _item(
+        a,
+        5,
+        Item.Kind.BUDGET,
+        "Budget participatif des antennes / Participatieve begroting van de antennes",
+        "equal-shares",
+        budget_eur=Decimal(20000),
+    )
+    for i, (key, label, cost) in enumerate(PROJECTS):
+        Option.objects.create(item=budget, key=key, label=label, order=i, cost_eur=Decimal(cost))
     relay = Unit.objects.filter(code="BE-BRUXELLES").first()
+    site = None
     if relay is not None:
-        AssemblySite.objects.create(assembly=a, antenna=relay, place="Rue Coenraets 72, 1060 Bruxelles")
+        site = AssemblySite.objects.create(
+            assembly=a, antenna=relay, place="Rue Coenraets 72, 1060 Bruxelles"
+        )
     services.assembly_convene(assembly=a, actor=ACTOR, now=_at(-2, 10))
     for item in a.items.order_by("order"):
         services.item_open(item=item, actor=ACTOR)
+    if site is not None:
+        # A few members of Bruxelles already signed the room's presence list.
+        here = ElectorateEntry.objects.filter(
+            assembly=a, eligible=True, membership__person__home_antenna=relay
+        ).order_by("pk")[:6]
+        for entry in here:
+            room.presence_record(site=site, entry=entry, actor=ACTOR)
 
 
 @transaction.atomic
