@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import lru_cache
+from itertools import chain, pairwise
 from math import sqrt
 
 import numpy as np
@@ -60,13 +61,15 @@ def _words(doc_tokens: list[str]) -> list[str]:
     return doc_tokens + bigrams
 
 
+@lru_cache(maxsize=200_000)
+def _token_grams(token: str) -> tuple[str, ...]:
+    """The character 3-, 4- and 5-grams of one word with a space on both sides (cached: words repeat)."""
+    padded = f" {token} "
+    return tuple(padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1))
+
+
 def _chars(doc_tokens: list[str]) -> list[str]:
-    grams: list[str] = []
-    for token in doc_tokens:
-        padded = f" {token} "
-        for n in (3, 4, 5):
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
+    return list(chain.from_iterable(_token_grams(token) for token in doc_tokens))
 
 
 def _identity(x: list[str]) -> list[str]:
