@@ -4,6 +4,7 @@ the agenda, sites, documents, the acts from convening to publishing, and who may
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -248,14 +249,64 @@ def test_staff_add_a_motion_with_its_decision_type_and_an_election_with_its_cand
             "Say how many seats are to be filled.",
         ),
         (
-            {"kind": "election", "method": "plurality", "seats": 1, "options": "Alone"},
+            {"kind": "election", "method": "plurality", "seats": 1, "options": ""},
+            "options",
+            "Give the candidates, one per line.",
+        ),
+        (
+            {"kind": "poll", "method": "approval", "options": "Alone"},
             "options",
             "Give at least two candidates or options, one per line.",
         ),
         (
-            {"kind": "election", "method": "plurality", "seats": 2, "options": "A\nB"},
-            "seats",
-            "There must be more candidates than seats for a vote to choose between them.",
+            {"kind": "election", "method": "for-withhold", "seats": 2, "options": "A\nB"},
+            "majority",
+            "Give the share of For needed to be elected.",
+        ),
+        (
+            {"kind": "election", "method": "for-withhold", "seats": 2, "options": "A\nB", "majority": "3/2"},
+            "majority",
+            "The share of For must be more than 0 and at most 1.",
+        ),
+        (
+            {"kind": "election", "method": "for-withhold", "seats": 2, "options": "A", "majority": "half"},
+            "majority",
+            "Write the share of For as a fraction such as 1/2 or 2/3.",
+        ),
+        (
+            {"kind": "poll", "method": "for-withhold", "options": "A\nB", "majority": "1/2"},
+            "method",
+            "For/Withhold decides elections only.",
+        ),
+        (
+            {"kind": "motion", "method": "motion", "majority": "1/2"},
+            "majority",
+            "Only a For/Withhold election has a share of For.",
+        ),
+        (
+            {"kind": "budget", "method": "plurality", "budget_eur": "1000", "options": "Vélos | 400"},
+            "method",
+            "A participatory budget is counted by greedy or equal-shares.",
+        ),
+        (
+            {"kind": "budget", "method": "greedy", "options": "Vélos | 400"},
+            "budget_eur",
+            "Give the budget to share.",
+        ),
+        (
+            {"kind": "budget", "method": "greedy", "budget_eur": "1000", "options": "Vélos\nJardin | 300"},
+            "options",
+            "Give each project with its cost, one per line: name | cost in euros.",
+        ),
+        (
+            {"kind": "budget", "method": "greedy", "budget_eur": "1000", "options": "Vélos | quatre cents"},
+            "options",
+            "Line 1: the cost “quatre cents” is not an amount in euros.",
+        ),
+        (
+            {"kind": "poll", "method": "approval", "budget_eur": "10", "options": "A\nB"},
+            "budget_eur",
+            "Only a participatory budget has a budget.",
         ),
         (
             {"kind": "poll", "method": "approval", "options": "Été\nete"},
@@ -284,6 +335,44 @@ def test_a_bad_item_is_refused_per_field_and_the_agenda_is_unchanged(
     errors = response.context["item_form"].errors
     assert any(message in text for text in errors.get(field, [])), errors
     assert not Item.objects.exists() and not Option.objects.exists()
+
+
+def test_staff_add_a_for_withhold_election_and_a_participatory_budget_with_its_costs(
+    client, org, staff, draft
+):
+    client.force_login(staff)
+    url = f"/assemblies/{draft.pk}/prepare/items/"
+    client.post(
+        url,
+        {
+            "kind": "election",
+            "title": "Conseil d'administration",
+            "method": "for-withhold",
+            "seats": 3,
+            "majority": "1/2",
+            "options": "Amina Benali\nBruno Lefèvre",
+        },
+        **EN,
+    )
+    client.post(
+        url,
+        {
+            "kind": "budget",
+            "title": "Budget participatif des antennes",
+            "method": "equal-shares",
+            "budget_eur": "10000",
+            "options": "velos | Vélos partagés | 4 000\nJardin collectif | 2500,50",
+        },
+        **EN,
+    )
+    election, budget = Item.objects.order_by("order")
+    # Fewer candidates than seats: allowed, acclamation or For/Withhold decides.
+    assert (election.method, election.majority, election.seats) == ("for-withhold", "1/2", 3)
+    assert (budget.method, budget.budget_eur) == ("equal-shares", 10000)
+    assert list(Option.objects.filter(item=budget).values_list("key", "label", "cost_eur")) == [
+        ("velos", "Vélos partagés", 4000),
+        ("jardin-collectif", "Jardin collectif", Decimal("2500.50")),
+    ]
 
 
 def test_the_agenda_and_convocation_no_longer_change_once_convened(client, org, staff, draft):

@@ -7,6 +7,7 @@ whose per-field problems are put back on the form (`add_problems`), so nothing i
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from coopgov.accounts.models import User
 from coopgov.decisions.models import METHOD_KINDS, Assembly, Item
-from coopgov.decisions.services_manage import Problem, presets_for
+from coopgov.decisions.services_manage import OptionSpec, Problem, presets_for
 from coopgov.domain.voting.motion import PRESETS
 from coopgov.members.models import Category
 from coopgov.organisation.models import Unit
@@ -162,11 +163,26 @@ class ItemForm(forms.Form):
         help_text=gettext_lazy("Empty: the whole electorate votes."),
     )
     secret = forms.BooleanField(label=gettext_lazy("Secret ballot"), required=False, initial=True)
+    majority = forms.CharField(
+        label=gettext_lazy("Share of For needed to be elected (For/Withhold)"),
+        required=False,
+        max_length=12,
+        help_text=gettext_lazy("A fraction of For + Withhold, such as 1/2 or 2/3."),
+    )
+    budget_eur = forms.DecimalField(
+        label=gettext_lazy("Budget to share in euros (participatory budget)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+    )
     options = forms.CharField(
-        label=gettext_lazy("Candidates or options"),
+        label=gettext_lazy("Candidates, options or projects"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("One per line: a name, or an identifier and a name separated by “|”."),
+        help_text=gettext_lazy(
+            "One per line: a name, or an identifier and a name separated by “|”; a project of a "
+            "participatory budget ends with “| its cost in euros”."
+        ),
     )
 
     def __init__(self, *args: Any, cooperative: Unit, country: str, **kwargs: Any) -> None:
@@ -181,21 +197,37 @@ class ItemForm(forms.Form):
             for c in Category.objects.filter(cooperative=cooperative).order_by("code")
         ]
 
-    def clean_options(self) -> list[tuple[str, str]]:
-        """Lines as (identifier, label); the identifier is made from the label when not given."""
+    def clean_options(self) -> list[OptionSpec]:
+        """Lines as (identifier, label, cost): the identifier is made from the label when not given; a
+        budget project's line ends with its cost."""
+        budget = self.cleaned_data.get("kind") == Item.Kind.BUDGET
         out = []
         for number, line in enumerate(self.cleaned_data["options"].splitlines(), start=1):
-            line = line.strip()
-            if not line:
+            parts = [p.strip() for p in line.split("|")]
+            if not any(parts):
                 continue
-            key, _sep, label = line.partition("|") if "|" in line else ("", "", line)
-            label = label.strip() or key.strip()
-            key = _slug(key.strip() or label)
+            cost = None
+            if budget and len(parts) >= 2:
+                try:
+                    cost = Decimal(parts[-1].replace(",", ".").replace(" ", ""))
+                except InvalidOperation:
+                    raise forms.ValidationError(
+                        _("Line %(line)d: the cost “%(cost)s” is not an amount in euros.")
+                        % {"line": number, "cost": parts[-1]}
+                    ) from None
+                parts = parts[:-1]
+            if len(parts) > 2:
+                raise forms.ValidationError(
+                    _("Line %(line)d: at most an identifier and a name, separated by “|”.") % {"line": number}
+                )
+            key, label = (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
+            label = label or key
+            key = _slug(key or label)
             if not key:
                 raise forms.ValidationError(
                     _("Line %(line)d: give a name with at least one letter or digit.") % {"line": number}
                 )
-            out.append((key, label[:200]))
+            out.append(OptionSpec(key=key, label=label[:200], cost_eur=cost))
         return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from coopgov.decisions import services
 from coopgov.decisions.models import Assembly, AssemblySite, Item, Option, Result
 from coopgov.decisions.services import DecisionRefused
 from coopgov.domain.voting.motion import PRESETS
+from coopgov.domain.voting.numbers import to_fraction
 from coopgov.organisation.models import Unit
 
 # --- statutory defaults per country and kind of meeting (DOMAIN.md §2.4, §3, §6.8) ---------------------
@@ -309,29 +311,72 @@ def assembly_update(
 
 # --- the agenda -------------------------------------------------------------------------------------------
 
-ELECTION_METHODS = ("plurality", "approval", "stv-scottish", "stv-meek", "schulze", "ranked-pairs", "irv")
+BUDGET_METHODS = ("greedy", "equal-shares")
 
 
-def _item_problems(
-    assembly: Assembly, fields: dict[str, Any], options: list[tuple[str, str]]
-) -> list[Problem]:
+@dataclass(frozen=True)
+class OptionSpec:
+    """A candidate, poll option or budget project as staff typed it: identifier, label, cost (budgets)."""
+
+    key: str
+    label: str
+    cost_eur: Decimal | None = None
+
+
+def _majority_problem(text: str) -> str | None:
+    """None when ``text`` is a share of For + Withhold in (0, 1], else what is wrong."""
+    try:
+        share = to_fraction(text, what="majority")
+    except (TypeError, ValueError):
+        return _("Write the share of For as a fraction such as 1/2 or 2/3.")
+    if not 0 < share <= 1:
+        return _("The share of For must be more than 0 and at most 1.")
+    return None
+
+
+def _item_problems(assembly: Assembly, fields: dict[str, Any], options: list[OptionSpec]) -> list[Problem]:
+    """What is wrong with an item, per field. Elections may have as many candidates as seats or fewer
+    (acclamation then decides); polls offer at least two options; budgets cost their projects."""
     problems = []
     kind, method, seats = fields["kind"], fields["method"], fields.get("seats")
+    majority, budget = fields.get("majority", ""), fields.get("budget_eur")
     if kind == Item.Kind.MOTION and method != "motion":
         problems.append(Problem("method", _("A motion is counted by the motion method.")))
-    if kind != Item.Kind.MOTION and method == "motion":
+    elif kind == Item.Kind.BUDGET and method not in BUDGET_METHODS:
+        problems.append(Problem("method", _("A participatory budget is counted by greedy or equal-shares.")))
+    elif kind not in (Item.Kind.MOTION, Item.Kind.BUDGET) and method in ("motion", *BUDGET_METHODS):
         problems.append(Problem("method", _("Choose how the candidates or options are counted.")))
+    elif method == "for-withhold" and kind != Item.Kind.ELECTION:
+        problems.append(Problem("method", _("For/Withhold decides elections only.")))
     if kind == Item.Kind.ELECTION and not seats:
         problems.append(Problem("seats", _("Say how many seats are to be filled.")))
-    if kind == Item.Kind.MOTION and seats:
-        problems.append(Problem("seats", _("A motion has no seats.")))
-    if kind != Item.Kind.MOTION and len(options) < 2:
+    if kind in (Item.Kind.MOTION, Item.Kind.BUDGET) and seats:
+        problems.append(Problem("seats", _("Only an election or a poll has seats.")))
+    if kind == Item.Kind.ELECTION and not options:
+        problems.append(Problem("options", _("Give the candidates, one per line.")))
+    if kind == Item.Kind.POLL and len(options) < 2:
         problems.append(Problem("options", _("Give at least two candidates or options, one per line.")))
-    if seats and options and seats >= len(options) and kind == Item.Kind.ELECTION:
-        problems.append(
-            Problem("seats", _("There must be more candidates than seats for a vote to choose between them."))
+    if kind == Item.Kind.BUDGET:
+        if not options or any(o.cost_eur is None or o.cost_eur <= 0 for o in options):
+            problems.append(
+                Problem("options", _("Give each project with its cost, one per line: name | cost in euros."))
+            )
+        if budget is None or budget <= 0:
+            problems.append(Problem("budget_eur", _("Give the budget to share.")))
+    else:
+        if any(o.cost_eur is not None for o in options):
+            problems.append(Problem("options", _("Only the projects of a participatory budget have a cost.")))
+        if budget is not None:
+            problems.append(Problem("budget_eur", _("Only a participatory budget has a budget.")))
+    if method == "for-withhold":
+        problem = (
+            _majority_problem(majority) if majority else _("Give the share of For needed to be elected.")
         )
-    keys = [key for key, _label in options]
+        if problem:
+            problems.append(Problem("majority", problem))
+    elif majority:
+        problems.append(Problem("majority", _("Only a For/Withhold election has a share of For.")))
+    keys = [o.key for o in options]
     if len(set(keys)) != len(keys):
         problems.append(Problem("options", _("Two candidates or options have the same identifier.")))
     preset = fields.get("preset", "")
@@ -343,10 +388,8 @@ def _item_problems(
 
 
 @transaction.atomic
-def item_add(
-    *, assembly: Assembly, fields: dict[str, Any], options: list[tuple[str, str]], actor: Any
-) -> Item:
-    """Put an item on the agenda of a draft assembly, with its candidates or options (key, label)."""
+def item_add(*, assembly: Assembly, fields: dict[str, Any], options: list[OptionSpec], actor: Any) -> Item:
+    """Put an item on the agenda of a draft assembly, with its candidates, options or projects."""
     locked = _lock_draft(assembly)
     problems = _item_problems(locked, fields, options)
     if fields.get("college"):
@@ -370,9 +413,14 @@ def item_add(
         preset=fields.get("preset", ""),
         secret=fields.get("secret", True),
         college=fields.get("college", ""),
+        majority=fields.get("majority", ""),
+        budget_eur=fields.get("budget_eur"),
     )
     Option.objects.bulk_create(
-        [Option(item=item, key=key, label=label, order=i) for i, (key, label) in enumerate(options)]
+        [
+            Option(item=item, key=o.key, label=o.label, order=i, cost_eur=o.cost_eur)
+            for i, o in enumerate(options)
+        ]
     )
     audit_record(
         actor=actor,
@@ -388,7 +436,9 @@ def item_add(
             "preset": item.preset,
             "college": item.college,
             "secret": item.secret,
-            "options": [key for key, _label in options],
+            "majority": item.majority,
+            "budget_eur": str(item.budget_eur) if item.budget_eur is not None else None,
+            "options": [o.key for o in options],
         },
     )
     return item
