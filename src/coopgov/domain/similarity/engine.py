@@ -159,14 +159,16 @@ def similar_pairs(
     matrix = vectors(documents, word_weight)
     if n < 2:
         return []
-    transposed = matrix.T.tocsc()
+    transposed = matrix.T.tocsr()
     found: list[tuple[float, int, int]] = []
     for start in range(0, n, BLOCK):
         stop = min(n, start + BLOCK)
-        block = (matrix[start:stop] @ transposed).tocoo()
+        # Only the columns from ``start`` on: the pairs (i, j) with j > i, so half the products.
+        block = (matrix[start:stop] @ transposed[:, start:]).tocoo()
         rows = block.row + start
-        keep = (block.col > rows) & (block.data >= threshold - 1e-6)
-        for i, j, score in zip(rows[keep], block.col[keep], block.data[keep], strict=True):
+        cols = block.col + start
+        keep = (cols > rows) & (block.data >= threshold - 1e-6)
+        for i, j, score in zip(rows[keep], cols[keep], block.data[keep], strict=True):
             found.append((min(1.0, float(score)), int(i), int(j)))
     found.sort(key=lambda t: (-round(t[0], 6), t[1], t[2]))
     return [Pair(documents[i].id, documents[j].id, round(score, 6)) for score, i, j in found]
