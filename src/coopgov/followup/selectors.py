@@ -3,13 +3,13 @@ dashboards (acts of participation per collège, profile and antenna by month, ag
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coopgov.domain.governance.representation import (
@@ -177,7 +177,8 @@ def scope_register(unit: Unit) -> Register:
     for person, coop, code, name, names, person_profiles, antenna_code, antenna_name in rows:
         key = f"{coop} {code}" if two_countries else code
         colleges.setdefault(person, []).append(key)
-        college_names[key] = f"{coop} · {pick(names, name)}" if two_countries else pick(names, name)
+        if key not in college_names:  # once per collège: pick() reads the active language each call
+            college_names[key] = f"{coop} · {pick(names, name)}" if two_countries else pick(names, name)
         profiles[person] = list(person_profiles or [])
         antennas[person] = [antenna_code] if antenna_code else []
         if antenna_code:
@@ -192,41 +193,55 @@ def _month_start(today: date, months: int) -> date:
     return date(year, month, 1)
 
 
-def participation_acts(since: datetime) -> list[Act]:
-    """Every act of participation since ``since``, as (person, month, kind, count) — one grouped query per
-    kind of act, whatever the volume. Acts entered by a relay count for the person they were entered for."""
+def _next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def participation_acts(first_days: Sequence[date]) -> list[Act]:
+    """Every act of participation in the months starting on ``first_days`` (consecutive first days of
+    months, local time), as (person, month, kind, count): one grouped query per kind of act, whatever the
+    volume. The month of an act is found by comparing its time with the months' local boundaries in SQL
+    (no per-row date function: SQLite would call back into Python for each row). Acts entered by a relay
+    count for the person they were entered for."""
     from coopgov.decisions.models import Participation
     from coopgov.meetings.models import Attendance
     from coopgov.participation.models import Comment, Proposal, Support
 
+    if not first_days:
+        return []
+    edges = [timezone.make_aware(datetime.combine(d, time.min)) for d in first_days]
+    edges.append(timezone.make_aware(datetime.combine(_next_month(first_days[-1]), time.min)))
     acts: list[Act] = []
 
-    def add(kind: str, rows: Iterable[tuple[int | None, Any, int]]) -> None:
-        for person, month, count in rows:
-            if person is not None and month is not None:
-                acts.append(Act(person, month.date() if isinstance(month, datetime) else month, kind, count))
-
-    def grouped(qs: QuerySet[Any], person: str, at: str) -> Iterable[tuple[int | None, Any, int]]:
-        return (
-            qs.filter(**{f"{at}__gte": since})
-            .annotate(month=TruncMonth(at))
+    def grouped(kind: str, qs: QuerySet[Any], person: str, at: str) -> None:
+        month = Case(
+            *[
+                When(**{f"{at}__gte": edges[i], f"{at}__lt": edges[i + 1]}, then=Value(i))
+                for i in range(len(first_days))
+            ],
+            output_field=IntegerField(),
+        )
+        rows = (
+            qs.filter(**{f"{at}__gte": edges[0], f"{at}__lt": edges[-1]})
+            .annotate(month=month)
             .values_list(person, "month")
             .annotate(n=Count("pk"))
             .values_list(person, "month", "n")
             .order_by()
         )
-
-    from django.db.models.functions import Coalesce
+        for who, index, count in rows:
+            if who is not None and index is not None:
+                acts.append(Act(who, first_days[index], kind, count))
 
     proposals = Proposal.objects.annotate(person=Coalesce("author_person_id", "author__person_id"))
-    add(KIND_PROPOSAL, grouped(proposals, "person", "created_at"))
-    add(KIND_COMMENT, grouped(Comment.objects.all(), "author__person_id", "created_at"))
-    add(KIND_SUPPORT, grouped(Support.objects.all(), "user__person_id", "created_at"))
+    grouped(KIND_PROPOSAL, proposals, "person", "created_at")
+    grouped(KIND_COMMENT, Comment.objects.all(), "author__person_id", "created_at")
+    grouped(KIND_SUPPORT, Support.objects.all(), "user__person_id", "created_at")
     attendances = Attendance.objects.annotate(
         person=Coalesce("user__person_id", "registration__user__person_id")
     )
-    add(KIND_ATTENDANCE, grouped(attendances, "person", "meeting__starts_at"))
-    add(KIND_VOTE, grouped(Participation.objects.all(), "entry__membership__person_id", "cast_at"))
+    grouped(KIND_ATTENDANCE, attendances, "person", "meeting__starts_at")
+    grouped(KIND_VOTE, Participation.objects.all(), "entry__membership__person_id", "cast_at")
     return acts
 
 
@@ -249,9 +264,8 @@ def dashboard(unit: Unit, *, months: int = 12, today: date | None = None) -> Das
     today = today or timezone.localdate()
     first = _month_start(today, months)
     buckets = months_between(first, today)
-    since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
     register = scope_register(unit)
-    acts = participation_acts(since)
+    acts = participation_acts([date(int(m[:4]), int(m[5:]), 1) for m in buckets])
     from coopgov.members.models import Profile
 
     profile_labels = {p.value: str(p.label) for p in Profile}

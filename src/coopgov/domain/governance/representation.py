@@ -124,8 +124,11 @@ def group_participation(
     kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     all_participants: set[int] = set()
     outside = 0
+    index_of_day: dict[date, int | None] = {}
     for act in acts:
-        index = month_index.get(month_of(act.day))
+        if act.day not in index_of_day:
+            index_of_day[act.day] = month_index.get(month_of(act.day))
+        index = index_of_day[act.day]
         if index is None:
             continue
         found = groups_of.get(act.person)
