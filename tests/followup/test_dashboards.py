@@ -169,3 +169,17 @@ def test_the_api_lists_communities_with_member_counts(client: Any, world: World)
     community_join(community=community, person=world.member_user.person, actor="t")
     response = client.get("/api/v1/communities", **bearer(world.member_user))
     assert response.json() == [{"code": "COMM-X", "name": "X", "members": 1}]
+
+
+def test_an_act_just_after_midnight_in_brussels_counts_in_the_new_month(world: World) -> None:
+    from datetime import UTC
+
+    from coopgov.followup.selectors import participation_acts
+    from coopgov.participation.models import Comment, Proposal
+
+    proposal = Proposal.objects.first()
+    late = Comment.objects.create(proposal=proposal, author=world.member_user, body="Minuit passé")
+    # 23:30 UTC on 31 January is 00:30 on 1 February in Brussels.
+    Comment.objects.filter(pk=late.pk).update(created_at=datetime(2026, 1, 31, 23, 30, tzinfo=UTC))
+    acts = [a for a in participation_acts([date(2026, 1, 1), date(2026, 2, 1)]) if a.kind == "comment"]
+    assert [(a.person, a.day, a.count) for a in acts] == [(world.member_user.person_id, date(2026, 2, 1), 1)]
