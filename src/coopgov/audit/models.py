@@ -75,3 +75,35 @@ class AuditEntry(models.Model):
             "before": self.before,
             "after": self.after,
         }
+
+
+class AuditPending(models.Model):
+    """An act recorded in its own transaction but not yet appended to the chain.
+
+    Acts that many people do at once (ballots cast) are written here when the chain head is busy, so
+    they never wait for each other; ``audit_chain_pending`` moves them into the chain, in the order they
+    are found, right after their transaction commits (docs/adr/0006-casting-under-load.md).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=254)
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=64)
+    unit = models.ForeignKey(
+        "organisation.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit_label = models.CharField(max_length=200, blank=True)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"pending {self.action} {self.object_type}:{self.object_id}"

@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum, TextField
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 import coopgov
-from coopgov.audit.services import audit_record
+from coopgov.audit.services import audit_record, audit_record_concurrent
 from coopgov.decisions.electorate import Standing, eligibility
 from coopgov.decisions.models import (
     DEFAULT_GRADES,
@@ -393,6 +393,15 @@ def new_receipt() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+def _item_for_casting(pk: int) -> Item:
+    """The item with its assembly and unit, its row share-locked until the cast commits (PostgreSQL:
+    casts share the lock, ``item_close``'s FOR UPDATE waits for them; SQLite serialises writes anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Item._meta.db_table} WHERE id = %s FOR SHARE", [pk])
+    return Item.objects.select_related("assembly__unit").get(pk=pk)
+
+
 @transaction.atomic
 def ballot_cast(
     *,
@@ -409,12 +418,18 @@ def ballot_cast(
     casts of one member queue and the last one counts; the unique constraints on Participation and Ballot
     are the last line of defence. Room and postal ballots are cast by a relay or staff on the member's
     behalf (``actor`` is that person), and say so in the audit log.
+
+    The item's row is share-locked (PostgreSQL), so casts never wait for each other but closing waits
+    for the casts under way, and a cast that comes after closing reads the item closed. Casts are
+    audited without queueing on the audit chain's head (docs/adr/0006-casting-under-load.md).
     """
     _validate_vote(item, content)
-    locked_entry = ElectorateEntry.objects.select_for_update().get(pk=entry.pk)
+    locked_entry = (
+        ElectorateEntry.objects.select_for_update(of=("self",)).select_related("membership").get(pk=entry.pk)
+    )
     # The time is read once the lock is held, so the order of cast times is the order of the casts.
     now = now or timezone.now()
-    current = Item.objects.select_related("assembly").get(pk=item.pk)
+    current = _item_for_casting(item.pk)
     if locked_entry.assembly_id != current.assembly_id or not locked_entry.eligible:
         raise DecisionRefused("not_in_electorate", _("You are not in the electorate of this assembly."))
     if current.status != Item.Status.OPEN:
@@ -459,7 +474,7 @@ def ballot_cast(
         participation.cast_by = actor_user
         participation.save(update_fields=["channel", "cast_at", "times_cast", "cast_by"])
     own = getattr(actor, "person_id", None) == locked_entry.membership.person_id
-    audit_record(
+    audit_record_concurrent(
         actor=actor,
         action="ballot.cast",
         obj=participation,
