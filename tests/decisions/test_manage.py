@@ -627,3 +627,32 @@ def test_the_prepare_page_reads_a_fixed_number_of_queries_whatever_the_agenda(
 # Session, user, roles, TOTP check, the assembly, its items, their options, sites, categories and antennas
 # (the forms), unread notices (the navigation).
 QUERIES_OF_THE_PREPARE_PAGE = 11
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_staff_pages_and_the_minutes_are_fully_translated(client, org, staff, language):
+    from tests.test_i18n import _english_only, spoken_text
+
+    a = assembly(org.be, title="AG 2027", preset="be-sc-ordinary")
+    motion(a)
+    members_in(org, org.be, 2)
+    convene(a)
+    untranslated = _english_only(language)
+    client.force_login(staff)
+    client.cookies["django_language"] = language
+    leaks = {}
+    for path in (
+        "/assemblies/new/",
+        "/assemblies/new/BE/",
+        f"/assemblies/{a.pk}/prepare/",
+        f"/assemblies/{a.pk}/prepare/convocation/",
+        f"/assemblies/{a.pk}/minutes/?language={language}",
+    ):
+        html = client.get(path).content.decode()
+        assert f'<html lang="{language}">' in html, path
+        # The minutes carry their own language; here it is the page's, so read them as well.
+        html = html.replace(f'<article class="minutes" lang="{language}">', '<article class="minutes">')
+        found = sorted({piece for piece in spoken_text(html) if piece.rstrip(":") in untranslated})
+        if found:
+            leaks[path] = found
+    assert leaks == {}

@@ -301,3 +301,14 @@ def test_the_minutes_give_the_presence_in_each_room_and_the_show_of_hands(org):
     assert tables["Show of hands in the rooms"].rows == (("Bruxelles", "A", "2", "1", "0"),)
     assert "hands.counted" in [row[2] for row in tables["Audit entries of the assembly"].rows]
     assert "The motion is adopted." in _text(minutes)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_minutes_of_a_published_assembly_speak_the_language_chosen_throughout(org, published, language):
+    from tests.test_i18n import _english_only
+
+    a, _item, _colleges = published
+    untranslated = _english_only(language)
+    minutes = minutes_build(a, language=language)
+    pieces = [line for line in _text(minutes).splitlines() if line]
+    assert sorted({p for p in pieces if p.rstrip(":") in untranslated}) == []

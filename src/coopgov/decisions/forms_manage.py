@@ -274,10 +274,20 @@ class DocumentForm(forms.Form):
     )
 
 
+class LanguageSelect(forms.Select):
+    """Each language named in itself, and marked so (``lang``) for screen readers."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = str(value)
+        return option
+
+
 class MinutesForm(forms.Form):
     """The language of the minutes, chosen by staff (the assembly's language)."""
 
     language = forms.ChoiceField(
         label=gettext_lazy("Language of the minutes"),
         choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")],
+        widget=LanguageSelect,
     )
