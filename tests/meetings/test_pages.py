@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from coopgov.meetings import services
@@ -119,3 +120,29 @@ def test_the_api_lists_meetings_with_agenda_and_seats(tree: Tree, relay: Any, bi
     assert [a["title"] for a in item["agenda"]] == ["Gouvernance", "Services"]
     assert client.get("/api/v1/meetings", {"antenna": "NOPE"}).status_code == 404
     assert client.get("/api/v1/meetings").json()["count"] == 2
+
+
+def test_minutes_carry_an_attachment_downloadable_from_the_meeting(
+    bilan: Meeting, relay: Any, tmp_path: Any, settings: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    client = signed_in(relay)
+    refused = client.post(
+        f"/meetings/{bilan.pk}/minutes/",
+        {"text": "CR", "language": "fr", "attachment": SimpleUploadedFile("run.exe", b"MZ")},
+    )
+    assert "Attach a file of one of these types" in refused.content.decode()
+    client.post(
+        f"/meetings/{bilan.pk}/minutes/",
+        {
+            "text": "CR",
+            "language": "fr",
+            "attachment_title": "Photos du tableau",
+            "attachment": SimpleUploadedFile("tableau.txt", b"notes du tableau"),
+        },
+    )
+    attachment = bilan.minutes.attachments.get()
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get(bilan.get_absolute_url()).content.decode()
+    assert f'href="/meetings/attachments/{attachment.pk}/"' in page
+    download = Client().get(f"/meetings/attachments/{attachment.pk}/")
+    assert b"".join(download.streaming_content) == b"notes du tableau"

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from coopgov.meetings.models import Contribution
 
+# What minutes may carry: documents and pictures of the boards, nothing executable.
+ATTACHMENT_TYPES = ("pdf", "odt", "docx", "txt", "md", "png", "jpg", "jpeg")
+
 
 class MeetingForm(forms.Form):
     antenna = forms.ChoiceField(label=_("Antenna"))
@@ -93,6 +96,13 @@ class MinutesForm(forms.Form):
 
     def clean_attachment(self) -> Any:
         file = self.cleaned_data.get("attachment")
-        if file is not None and file.size > 10 * 1024 * 1024:
+        if file is None:
+            return file
+        if file.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The attachment is larger than 10 MB."))
+        suffix = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+        if suffix not in ATTACHMENT_TYPES:
+            raise forms.ValidationError(
+                _("Attach a file of one of these types: %(types)s.") % {"types": ", ".join(ATTACHMENT_TYPES)}
+            )
         return file

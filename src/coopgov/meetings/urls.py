@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/contribute/", views.contribute, name="contribute"),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("cancel/<uuid:token>/", views.cancel, name="cancel"),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from coopgov.meetings.forms import (
     MinutesForm,
     WalkInForm,
 )
-from coopgov.meetings.models import Attendance, Meeting, Registration, user_label
+from coopgov.meetings.models import Attendance, Meeting, MinutesAttachment, Registration, user_label
 from coopgov.meetings.services import MeetingRefused
 from coopgov.participation.models import Process
 
@@ -264,3 +264,15 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The minutes are published on the process."))
             return redirect(meeting)
     return render(request, "meetings/minutes_form.html", {"meeting": meeting, "form": form})
+
+
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """An attachment of published minutes (public, like the minutes themselves)."""
+    found = get_object_or_404(
+        MinutesAttachment.objects.select_related("minutes"), pk=pk, minutes__published_at__isnull=False
+    )
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is no longer available.")) from None
+    return FileResponse(handle, as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1])
