@@ -7,6 +7,7 @@ import json
 from fractions import Fraction
 
 import pytest
+from django.utils import translation
 
 from coopgov.accounts.models import User
 from coopgov.audit.models import AuditEntry
@@ -103,7 +104,7 @@ def test_hands_cannot_exceed_the_members_of_the_college_present_without_a_vote(o
     _present(site, people)
     services.item_open(item=item, actor=ACTOR)
     services.ballot_cast(item=item, entry=entry(a, people[0]), content="no", actor=ACTOR, channel="room")
-    with pytest.raises(DecisionRefused) as refused:
+    with pytest.raises(DecisionRefused) as refused, translation.override("en"):
         room.hands_record(
             item=item, site=site, college="A", votes_for=2, votes_against=1, votes_abstain=0, actor=ACTOR
         )
