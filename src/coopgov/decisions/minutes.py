@@ -19,7 +19,8 @@ from fractions import Fraction
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from django.db.models import Count, Q, Sum
+from django.db.models import CharField, Count, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -439,34 +440,29 @@ def _item_section(item: Item, result: Result | None) -> Section:
     return Section(heading=f"{item.order}. {item.title}", blocks=tuple(blocks), level=3)
 
 
-def _audit_section(assembly: Assembly, items: list[Item], results: list[Result]) -> Section:
+def _audit_section(assembly: Assembly) -> Section:
     """The audit entries of the assembly's governance acts, show-of-hands counts included (not the
     individual ballots nor presences: their counts are in the figures, and listing them would list who
     voted)."""
-    ids = {
-        "decisions.assembly": [str(assembly.pk)],
-        "decisions.item": [str(i.pk) for i in items],
-        "decisions.assemblysite": [str(pk) for pk in assembly.sites.values_list("pk", flat=True)],
-        "decisions.proxy": [
-            str(pk) for pk in Proxy.objects.filter(assembly=assembly).values_list("pk", flat=True)
-        ],
-        "decisions.result": [str(r.pk) for r in results],
-        "decisions.handcount": [
-            str(pk) for pk in HandCount.objects.filter(item__assembly=assembly).values_list("pk", flat=True)
-        ],
-    }
-    where = Q(pk__in=[])
-    for object_type, object_ids in ids.items():
-        if object_ids:
-            where |= Q(object_type=object_type, object_id__in=object_ids)
+
+    # Subqueries rather than lists of ids: a large assembly has hundreds of thousands of participations.
+    def ids(queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.annotate(text_id=Cast("pk", CharField())).values("text_id")
+
+    where = Q(object_type="decisions.assembly", object_id=str(assembly.pk))
+    for object_type, queryset in (
+        ("decisions.item", Item.objects.filter(assembly=assembly)),
+        ("decisions.assemblysite", assembly.sites.all()),
+        ("decisions.proxy", Proxy.objects.filter(assembly=assembly)),
+        ("decisions.result", Result.objects.filter(item__assembly=assembly)),
+        ("decisions.handcount", HandCount.objects.filter(item__assembly=assembly)),
+    ):
+        where |= Q(object_type=object_type, object_id__in=ids(queryset))
     entries = list(AuditEntry.objects.filter(where).order_by("seq").only("seq", "at", "action", "hash"))
     ballots = AuditEntry.objects.filter(
         action="ballot.cast",
         object_type="decisions.participation",
-        object_id__in=[
-            str(pk)
-            for pk in Participation.objects.filter(item__assembly=assembly).values_list("pk", flat=True)
-        ],
+        object_id__in=ids(Participation.objects.filter(item__assembly=assembly)),
     ).count()
     return Section(
         heading=_("Audit references"),
@@ -505,7 +501,7 @@ def minutes_build(assembly: Assembly, *, language: str, documents: list[str] | N
             ),
             *[_item_section(item, by_item.get(item.pk)) for item in items],
             _delegates_section(assembly),
-            _audit_section(assembly, items, results),
+            _audit_section(assembly),
         ]
         subtitle = _("Minutes generated on %(when)s by coopgov %(version)s from the stored data.") % {
             "when": _when(timezone.now()),
