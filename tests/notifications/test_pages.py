@@ -178,3 +178,15 @@ def test_the_email_carries_the_one_click_link_and_headers(anne):
     assert _unsubscribe_url(anne) in message.extra_headers["List-Unsubscribe"]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert _unsubscribe_url(anne) in message.body
+
+
+def test_the_actor_is_named_as_members_know_them_never_by_e_mail(client, anne, bram):
+    from coopgov.members.models import Person
+
+    services.notify(recipients=[anne], kind="notifications.test", actor=bram)
+    client.force_login(anne)
+    page = client.get("/notifications/").content.decode()
+    assert "bram@example.org" not in page
+    bram.person = Person.objects.create(kind="natural", first_name="Bram", last_name="Peeters", language="nl")
+    bram.save()
+    assert "Bram Peeters" in client.get("/notifications/").content.decode()

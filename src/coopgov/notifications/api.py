@@ -67,7 +67,7 @@ def read_notification(request: HttpRequest, notification_id: IdPath) -> selector
     missing one: ids of others' notices are not disclosed."""
     # Looked up among the reader's own notices: not even a superuser reads or marks another's.
     notification = (
-        Notification.objects.select_related("actor")
+        Notification.objects.select_related("actor__person")
         .filter(pk=notification_id, recipient_id=request.user.pk)
         .first()
     )

@@ -25,11 +25,22 @@ class Shown:
     actor: str
 
 
+def actor_name(actor: User | None) -> str:
+    """Who acted, as members know them: the register person's name, else the account's name. Never the
+    e-mail address: notices show one member's act to others."""
+    if actor is None:
+        return ""
+    person = getattr(actor, "person", None)
+    if person is not None:
+        return str(person.display_name)
+    return actor.get_full_name()
+
+
 def notifications_of(user: User) -> QuerySet[Notification]:
     """The user's notices, unread first, newest first within each."""
     return (
         Notification.objects.filter(recipient=user)
-        .select_related("actor")
+        .select_related("actor__person")
         .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-id")
     )
 
@@ -44,7 +55,7 @@ def shown(notifications: list[Notification]) -> list[Shown]:
             url=n.url,
             created_at=n.created_at,
             read_at=n.read_at,
-            actor=(n.actor.get_full_name() or n.actor.email) if n.actor else "",
+            actor=actor_name(n.actor),
         )
         for n in notifications
     ]
