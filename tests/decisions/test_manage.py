@@ -656,3 +656,29 @@ def test_the_staff_pages_and_the_minutes_are_fully_translated(client, org, staff
         if found:
             leaks[path] = found
     assert leaks == {}
+
+
+def test_the_ballot_file_is_downloadable_once_published_by_whoever_may_see_the_assembly(client, org, staff):
+    import json
+
+    from coopgov.decisions import services
+    from tests.decisions.builders import cast
+
+    voters = members_in(org, org.be, 2)
+    a = assembly(org.be)
+    item = motion(a)
+    convene(a)
+    services.item_open(item=item, actor=ACTOR)
+    receipt = cast(item, a, voters[0], "yes")
+    services.item_close(item=item, actor=ACTOR)
+    services.result_compute(item=item, actor=ACTOR, seed="1")
+    member = User.objects.create_user(email="v@example.org", person=voters[1].person)
+    client.force_login(member)
+    url = f"/assemblies/{a.pk}/items/{item.pk}/ballots.json"
+    assert client.get(url).status_code == 404  # counted, not yet published
+    services.result_publish(item=item, actor=ACTOR)
+    response = client.get(url)
+    assert response["Content-Disposition"] == f'attachment; filename="ballots-item-{item.pk}.json"'
+    assert [b["voter"] for b in json.loads(response.content)["ballots"]] == [receipt]
+    client.force_login(User.objects.create_user(email="outsider@example.org"))
+    assert client.get(url).status_code == 403
