@@ -312,3 +312,33 @@ def test_the_minutes_of_a_published_assembly_speak_the_language_chosen_throughou
     minutes = minutes_build(a, language=language)
     pieces = [line for line in _text(minutes).splitlines() if line]
     assert sorted({p for p in pieces if p.rstrip(":") in untranslated}) == []
+
+
+def test_the_minutes_of_a_section_assembly_name_its_delegates_and_whom_they_represent(org):
+    from datetime import timedelta
+
+    from coopgov.decisions.sections import section_delegates_record
+
+    voters = members_in(org, org.be, 3)
+    general = assembly(org.be, title="AG 2027")
+    section = assembly(org.be, title="Section Bruxelles", kind="section", parent=general)
+    section.first_convocation_at = general.first_convocation_at - timedelta(days=3)
+    section.save()
+    item = motion(section)
+    convene(section)
+    services.item_open(item=item, actor=ACTOR)
+    for m in voters:
+        cast(item, section, m, "yes")
+    section_delegates_record(section=section, memberships=[voters[0], voters[1]], actor=ACTOR)
+    minutes = minutes_build(section, language="en")
+    delegates = _tables(minutes)["Delegates and the members they represent"]
+    # Three members took part, shared between two delegates: 2 and 1.
+    names = [m.person.display_name for m in voters[:2]]
+    assert delegates.rows == (
+        (str(voters[0].number), names[0], "2"),
+        (str(voters[1].number), names[1], "1"),
+    )
+    assert "Delegates to the general assembly “AG 2027”." in _text(minutes)
+    assert "section.delegates_recorded" in [
+        r[2] for r in _tables(minutes)["Audit entries of the assembly"].rows
+    ]
