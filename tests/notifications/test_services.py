@@ -121,3 +121,23 @@ def test_mark_all_read_touches_only_my_unread_notices(anne, bram):
     assert services.notification_mark_all_read(user=anne) == 2
     assert selectors.unread_count(anne) == 0
     assert selectors.unread_count(bram) == 1
+
+
+def test_pruning_deletes_only_notices_read_long_ago(anne, capsys):
+    from datetime import timedelta
+
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    services.notify(recipients=[anne], kind="notifications.test")
+    services.notify(recipients=[anne], kind="notifications.test")
+    services.notify(recipients=[anne], kind="notifications.test")
+    old, recent, unread = Notification.objects.order_by("id")
+    Notification.objects.filter(pk=old.pk).update(read_at=timezone.now() - timedelta(days=400))
+    Notification.objects.filter(pk=recent.pk).update(read_at=timezone.now() - timedelta(days=10))
+    Notification.objects.filter(pk=unread.pk).update(created_at=timezone.now() - timedelta(days=900))
+    call_command("prune_notifications", "--days", "365")
+    assert "notices deleted: 1" in capsys.readouterr().out
+    assert set(Notification.objects.values_list("pk", flat=True)) == {recent.pk, unread.pk}
+    with pytest.raises(CommandError, match="--days"):
+        call_command("prune_notifications", "--days", "0")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -180,3 +181,10 @@ def _reroute_pending(user: User) -> None:
             # Switching to immediate does not flood the member with the backlog: it goes in the next daily.
             new = Delivery.DAILY
         pending.filter(kind__startswith=f"{group}.").exclude(delivery=new).update(delivery=new)
+
+
+def notifications_prune(*, read_before: datetime) -> int:
+    """Delete the notices read before this moment (unread ones are kept whatever their age); returns how
+    many were deleted. Run by ``coopgov prune_notifications``."""
+    deleted, _ = Notification.objects.filter(read_at__lt=read_before).delete()
+    return deleted
