@@ -120,6 +120,8 @@ def audit_record(
         raise RuntimeError("audit_record must be called inside the act's transaction")
     head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
     _chain_pending(head)
+    # Acts that found the head held by this one are appended once it commits.
+    transaction.on_commit(audit_chain_pending, robust=True)
     entry = _link(
         head,
         AuditEntry(
