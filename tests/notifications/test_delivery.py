@@ -194,3 +194,22 @@ def test_a_line_break_in_member_text_does_not_break_the_subject(anne, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(recipients=[anne], kind="notifications.test_param", params={"kind": "a\nb\r\nc"})
     assert mail.outbox[0].subject == "coopgov : Notification (a b c)"
+
+
+def test_a_digest_puts_its_notices_under_a_heading_per_group(chris):
+    services.notify(recipients=[chris], kind="notifications.test")
+    services.notify(
+        recipients=[chris],
+        kind="participation.comment_added",
+        params={"actor": "Marie", "proposal": "A shared bike fleet"},
+        url="/processes/x/",
+    )
+    delivery.send_digests(period="daily")
+    body = mail.outbox[0].body
+    assert body.index("Processes, proposals and comments") < body.index("Marie commented on")
+    assert (
+        body.index("Marie commented on") < body.index("Other notices") < body.index("This is a test notice")
+    )
+    assert "http://localhost:8000/processes/x/" in body
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<h2>Processes, proposals and comments</h2>" in html

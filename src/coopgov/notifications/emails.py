@@ -63,9 +63,24 @@ def _absolute(url: str) -> str:
 
 def _items(notifications: Sequence[Notification]) -> list[dict[str, Any]]:
     return [
-        {"text": kinds.render(n.kind, n.params), "url": _absolute(n.url), "created_at": n.created_at}
+        {
+            "text": kinds.render(n.kind, n.params),
+            "url": _absolute(n.url),
+            "created_at": n.created_at,
+            "group": kinds.group_of(n.kind),
+        }
         for n in notifications
     ]
+
+
+def _sections(items: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """A digest's notices under one heading per group, in the order of the e-mail choices page."""
+    order = list(kinds.GROUP_LABELS)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        groups.setdefault(item["group"], []).append(item)
+    ranked = sorted(groups, key=lambda g: order.index(g) if g in order else len(order))
+    return [(str(kinds.GROUP_LABELS.get(g, kinds.GROUP_LABELS["notifications"])), groups[g]) for g in ranked]
 
 
 def build_email(
@@ -77,6 +92,7 @@ def build_email(
         items = _items(notifications)
         context: dict[str, Any] = {
             "items": items,
+            "sections": _sections(items),
             "period": period,
             "more": max(0, (total or len(notifications)) - len(notifications)),
             "list_url": base_url() + reverse("notifications:list"),
