@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test install lint typecheck architecture migrations-check pytest browser bench messages clean serve
+.PHONY: demo test install lint typecheck architecture migrations-check pytest browser bench bench-tools messages clean serve
 
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
@@ -57,8 +57,16 @@ browser:
 	  else echo "chromium missing and no root: browser tests will be skipped"; fi; fi
 
 ## make bench: every benchmark script (figures as JSON lines); not part of CI.
-bench: install
+## The HTTP ballot benchmark needs Debian's wrk (installed here if missing) and PostgreSQL on
+## 127.0.0.1:5432 (or BENCH_POSTGRES=postgres://user@host:port); it creates and drops bench_ballots.
+bench: install bench-tools
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+bench-tools:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk missing and no root: install it (apt-get install wrk) for bench_http_ballots.py"; exit 1; fi; fi
 
 ## make messages: refresh the FR/NL/EN catalogues (needs GNU gettext) and compile them.
 ## The project's catalogue holds the older apps; an app with its own locale/ keeps its own catalogue.
