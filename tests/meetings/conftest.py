@@ -12,3 +12,12 @@ from tests.meetings.builders import Tree, build_tree
 @pytest.fixture
 def tree(db: Any) -> Tree:
     return build_tree()
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """Messages are asserted in English (the services answer in the active language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -116,3 +116,11 @@ def test_the_national_view_takes_the_same_queries_for_more_orientations(
         )
     with django_assert_num_queries(len(first.captured_queries)):
         assert client.get("/orientations/BE/").status_code == 200
+
+
+def test_the_roll_up_page_narrows_to_one_antenna(tree: Tree, w: dict[str, Any]) -> None:
+    client = signed_in(w["staff"])
+    both = client.get("/orientations/BE/roll-up/").content.decode()
+    assert FUND_BXL[0] in both and FUND_LGE[0] in both
+    liege = client.get("/orientations/BE/roll-up/?from=BE-LGE").content.decode()
+    assert FUND_LGE[0] in liege and FUND_BXL[0] not in liege

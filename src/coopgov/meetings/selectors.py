@@ -99,3 +99,14 @@ def meeting_summaries(meeting_ids: list[int]) -> dict[int, tuple[list[AgendaItem
         )
     )
     return {pk: (agenda[pk], counts.get(pk, 0), pk in published) for pk in meeting_ids}
+
+
+def processes_hosting_meetings() -> list[Any]:
+    """Processes whose components include meetings, with their unit (for the list page's links)."""
+    from coopgov.participation.models import Process
+
+    return [
+        p
+        for p in Process.objects.select_related("unit").order_by("unit__path", "-created_at")
+        if p.has_component("meetings")
+    ]

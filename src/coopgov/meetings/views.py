@@ -40,7 +40,8 @@ def _language(request: HttpRequest) -> str:
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.meetings(), 50).get_page(request.GET.get("page"))
-    return render(request, "meetings/list.html", {"page": page})
+    context = {"page": page, "processes": selectors.processes_hosting_meetings()}
+    return render(request, "meetings/list.html", context)
 
 
 def process_meetings(request: HttpRequest, process_pk: int) -> HttpResponse:

@@ -246,26 +246,36 @@ def levels() -> list[tuple[Unit, int]]:
     return [(u, counts[u.pk]) for u in units]
 
 
-def rollup_candidates(unit: Unit) -> tuple[list[Proposal], list[Contribution]]:
-    """What may be rolled up from ``unit`` and the units below it: visible proposals not merged away, and
-    meeting contributions, with their units."""
+# The roll-up page shows at most this many items of each kind (the most supported proposals, the latest
+# contributions); choosing one antenna narrows the list.
+CANDIDATES_SHOWN = 300
+
+
+def rollup_candidates(unit: Unit, source: Unit | None = None) -> tuple[list[Proposal], list[Contribution]]:
+    """What may be rolled up into ``unit``: open, visible proposals of the units below it (or of ``source``
+    and below) — the most supported first — and meeting contributions, the latest first."""
+    where = source if source is not None and _strictly_below(source, unit) else unit
     proposals = list(
-        Proposal.objects.filter(process__unit__path__startswith=unit.path, hidden_at__isnull=True)
+        Proposal.objects.filter(process__unit__path__startswith=where.path, hidden_at__isnull=True)
         .exclude(status__in=[Proposal.Status.MERGED, Proposal.Status.WITHDRAWN])
         .exclude(process__unit=unit)
         .select_related("process__unit")
-        .order_by("process__unit__path", "-support_count", "id")
+        .order_by("-support_count", "id")[:CANDIDATES_SHOWN]
     )
     contributions = list(
-        Contribution.objects.filter(meeting__antenna__path__startswith=unit.path)
-        .select_related("meeting__antenna", "agenda_item", "attendance", "entered_by")
-        .order_by("meeting__antenna__path", "meeting__starts_at", "id")
+        Contribution.objects.filter(meeting__antenna__path__startswith=where.path)
+        .select_related("meeting__antenna")
+        .order_by("-meeting__starts_at", "id")[:CANDIDATES_SHOWN]
     )
     return proposals, contributions
 
 
-# Suggested duplicates: pairs at or above this similarity are shown (docs/adr/0010-rise-of-orientations.md).
-# On the FR/NL examples of the tests and demo, true duplicates score 0.45–0.55, unrelated texts below 0.15.
+def _strictly_below(unit: Unit, target: Unit) -> bool:
+    return unit.pk != target.pk and unit.path.startswith(target.path)
+
+
+# Suggested duplicates: pairs at or above this similarity are shown (ADR 0010). On the FR/NL examples of
+# the tests and demo, rewordings score 0.45–0.7 and unrelated texts stay below 0.2.
 DUPLICATE_THRESHOLD = 0.3
 
 

@@ -83,7 +83,8 @@ def roll_up(request: HttpRequest, code: str) -> HttpResponse:
     where the user is relay or staff are offered)."""
     unit = _unit(code)
     user = request.user
-    candidates, contributions = selectors.rollup_candidates(unit)
+    source = Unit.objects.filter(code=request.GET.get("from", "")).first()
+    candidates, contributions = selectors.rollup_candidates(unit, source)
     allowed_units: dict[int, bool] = {}
 
     def allowed(u: Unit) -> bool:
@@ -129,7 +130,14 @@ def roll_up(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The items have been rolled up; their authors are notified."))
             return redirect("orientations:proposal", pk=parent.pk)
-    return render(request, "orientations/roll_up.html", {"unit": unit, "form": form})
+    context = {
+        "unit": unit,
+        "form": form,
+        "source": source,
+        "sources": [u for u in unit.children.order_by("name") if allowed(u) or u.children.exists()],
+        "limit": selectors.CANDIDATES_SHOWN,
+    }
+    return render(request, "orientations/roll_up.html", context)
 
 
 @login_required
