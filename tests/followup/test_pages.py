@@ -11,7 +11,7 @@ from django.utils import timezone
 from coopgov.followup import services
 from coopgov.followup.models import Recommendation
 from tests.followup.builders import Sip, build_cycle, officer, recommend
-from tests.organisation.world import World, build_world
+from tests.organisation.world import World, bearer, build_world
 
 
 @pytest.fixture
@@ -171,8 +171,13 @@ def test_unknown_cycle_or_number_is_a_404(client: Any, sip: Sip) -> None:
     assert client.get(reverse("followup:recommendation", args=["sip-2025", 99])).status_code == 404
 
 
-def test_the_api_lists_recommendations_publicly_with_history_and_counts(client: Any, sip: Sip) -> None:
-    response = client.get("/api/v1/follow-up/sip-2025/recommendations?status=done")
+def test_the_api_lists_recommendations_to_any_account_with_history_and_counts(
+    client: Any, world: World, sip: Sip
+) -> None:
+    assert client.get("/api/v1/follow-up/sip-2025/recommendations").status_code == 401
+    response = client.get(
+        "/api/v1/follow-up/sip-2025/recommendations?status=done", **bearer(world.member_user)
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert [r["number"] for r in body["recommendations"]] == [1, 6]
@@ -183,11 +188,14 @@ def test_the_api_lists_recommendations_publicly_with_history_and_counts(client: 
     assert {c["status"]: c["count"] for c in body["counts"]}["done"] == 2
 
 
-def test_the_api_refuses_an_unknown_status_with_the_uniform_error_body(client: Any, sip: Sip) -> None:
-    response = client.get("/api/v1/follow-up/sip-2025/recommendations?status=finished")
+def test_the_api_refuses_an_unknown_status_with_the_uniform_error_body(
+    client: Any, world: World, sip: Sip
+) -> None:
+    headers = bearer(world.member_user)
+    response = client.get("/api/v1/follow-up/sip-2025/recommendations?status=finished", **headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"].endswith("status")
-    assert client.get("/api/v1/follow-up/nope/recommendations").status_code == 404
+    assert client.get("/api/v1/follow-up/nope/recommendations", **headers).status_code == 404
 
 
 def test_a_recommendation_is_shown_in_its_own_language_to_readers_of_that_language(

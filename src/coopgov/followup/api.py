@@ -96,10 +96,10 @@ def _recommendation_out(r: Recommendation) -> dict[str, Any]:
 
 @router.get(
     "/follow-up/{slug}/recommendations",
-    auth=None,
-    response={200: CycleRecommendationsOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: CycleRecommendationsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="A Smart in Progress cycle's recommendations with their status, response and dated history "
-    "(public), filtered by status, theme code or body id, and the counts per status",
+    "(any account; the same page is public on the site), filtered by status, theme code or body id, and "
+    "the counts per status",
 )
 def list_recommendations(request: HttpRequest, slug: Code, filters: Query[Filters]) -> dict[str, Any]:
     try:
