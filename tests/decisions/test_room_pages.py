@@ -142,11 +142,11 @@ def test_the_room_page_reads_in_a_fixed_number_of_queries(client, org, sitting, 
     url = f"/assemblies/{a.pk}/sites/{site.pk}/room/"
     client.post(url, {"action": "presence", "member_number": people[0].number})
     client.get(url)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(url)
     for m in people[1:]:
         client.post(url, {"action": "presence", "member_number": m.number})
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(url)
 
 
@@ -327,3 +327,14 @@ def test_a_member_votes_for_or_withhold_on_each_candidate_from_the_vote_page(cli
     result = counting.item_count(item=item, actor=ACTOR, seed="1")
     rows = {r["candidate"]: (r["for"], r["withhold"]) for r in result.result["explanation"]["candidates"]}
     assert rows == {"ann": (1, 0), "bob": (0, 1)}
+
+
+def test_a_relay_of_an_antenna_finds_their_room_from_the_assembly_list(client, org, sitting):
+    a, _item, site, people = sitting
+    client.force_login(officer(org, "relay", site.antenna))
+    page = client.get("/assemblies/", **EN).content.decode()
+    assert f'href="/assemblies/{a.pk}/sites/{site.pk}/room/"' in page
+    room_page = client.get(f"/assemblies/{a.pk}/sites/{site.pk}/room/", **EN).content.decode()
+    assert f'href="/assemblies/{a.pk}/"' not in room_page  # they may not open the assembly's own page
+    login(client, people[0])
+    assert "Rooms you run" not in client.get("/assemblies/", **EN).content.decode()

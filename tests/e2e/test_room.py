@@ -70,8 +70,9 @@ def test_a_relay_records_presence_a_vote_and_the_show_of_hands(live_server: Any,
 
     page = new_page()
     sign_in(page, live_server.url, "relay@example.org", with_totp=True)
-    # A relay of an antenna holds no role at the cooperative's level: they open their site's room directly.
-    page.goto(f"{live_server.url}/assemblies/{a.pk}/sites/{site.pk}/room/")
+    # A relay of an antenna holds no role at the cooperative's level: the assembly list shows their room.
+    page.get_by_role("link", name="Assemblies", exact=True).click()
+    page.get_by_role("link", name="Room at Bruxelles — Assemblée hybride").click()
     page.get_by_role("heading", name="Room at Bruxelles", level=1).wait_for()
     assert serious_violations(page) == []
 

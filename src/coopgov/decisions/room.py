@@ -427,10 +427,16 @@ def attendance(assembly: Assembly) -> Attendance:
     return out
 
 
-def sites_of_relay(assembly: Assembly, user: Any) -> list[AssemblySite]:
-    """The sites of this assembly whose room votes this user may record."""
+def rooms_of(user: Any) -> list[AssemblySite]:
+    """The sites of convened or open assemblies whose room this user runs (a relay of an antenna may hold
+    no role at the cooperative's level, so the assembly list would not show them their room)."""
+    sites = AssemblySite.objects.filter(assembly__status__in=OPEN_STATUSES).select_related(
+        "assembly", "antenna"
+    )
     return [
-        s for s in assembly.sites.select_related("antenna") if user.has_perm("decisions.record_room_votes", s)
+        s
+        for s in sites.order_by("assembly__first_convocation_at", "pk")
+        if user.has_perm("decisions.record_room_votes", s)
     ]
 
 

@@ -167,6 +167,7 @@ def room_page(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
         "seen": seen,
         "quorum": _quorum(assembly, seen),
         "open_items": items,
+        "can_view": request.user.has_perm("decisions.view_assembly", assembly),
     }
     return render(request, "decisions/room_site.html", context)
 

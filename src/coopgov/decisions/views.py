@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coopgov.decisions import charts, counting, room_views, sections, selectors, services
+from coopgov.decisions import charts, counting, room, room_views, sections, selectors, services
 from coopgov.decisions.forms import MOTION_CHOICES, vote_from_post
 from coopgov.decisions.labels import reason_text
 from coopgov.decisions.models import DEFAULT_GRADES, Assembly, ElectorateEntry, Item, Proxy
@@ -34,7 +34,8 @@ def _person(request: HttpRequest) -> Any:
 @login_required
 def assembly_list(request: HttpRequest) -> HttpResponse:
     visible = [a for a in selectors.assemblies() if request.user.has_perm("decisions.view_assembly", a)]
-    return render(request, "decisions/list.html", {"assemblies": visible})
+    rooms = room.rooms_of(request.user)
+    return render(request, "decisions/list.html", {"assemblies": visible, "rooms": rooms})
 
 
 @login_required
