@@ -61,3 +61,21 @@ def test_a_member_reads_their_notices_by_keyboard_and_chooses_a_weekly_digest(
         "": "weekly",
         "meetings": "immediate",
     }
+
+
+def test_someone_stops_the_emails_from_the_link_without_signing_in(
+    live_server: Any, world: Any, new_page: Any
+) -> None:
+    from coopgov.notifications.emails import unsubscribe_token
+    from coopgov.notifications.models import Preference
+
+    page = new_page()
+    use_language(page, live_server.url, "nl")
+    page.goto(f"{live_server.url}/notifications/unsubscribe/{unsubscribe_token(world.member)}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Meldingsmails stopzetten"
+    assert serious_violations(page) == []
+    button = page.get_by_role("button", name="De e-mails stopzetten")
+    button.focus()
+    page.keyboard.press("Enter")
+    assert "member@example.org" in page.get_by_role("status").inner_text()
+    assert Preference.objects.get(user=world.member, group="").delivery == "none"
