@@ -19,7 +19,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from coopgov.accounts.services import api_token_create
-from tests.organisation.world import build_world, user_with_role
+from tests.organisation.world import build_world, user_with_role, with_second_factor
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 # Enough examples per operation to reach the rules' edges, few enough to keep `make test` under a minute.
@@ -41,7 +41,8 @@ def keep_the_test_connection() -> Iterator[None]:
 @pytest.fixture
 def staff_token(db: None) -> str:
     world = build_world()
-    return api_token_create(user=user_with_role(world, "staff", "cooperative BE"), name="schemathesis")
+    staff = with_second_factor(user_with_role(world, "staff", "cooperative BE"))
+    return api_token_create(user=staff, name="schemathesis")
 
 
 # Loaded when the module is collected (serving openapi.json needs no database). The lazy loader

@@ -11,10 +11,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+
+from coopgov.accounts.mfa import is_officer
 from coopgov.accounts.models import User
 from coopgov.accounts.services import api_token_create
 from coopgov.domain.governance.shares import MovementKind
 from coopgov.members import services
+from coopgov.members.demo import DEMO_TOTP_SECRET
 from coopgov.members.models import Category, Membership, Person, PolicyRule, Service, ShareClass
 from coopgov.organisation.models import CooperativeProfile, Unit
 from coopgov.organisation.services import role_grant
@@ -120,6 +125,20 @@ def user_with_role(world: World, role: str, where: str) -> User:
     return user
 
 
+def with_second_factor(user: Any) -> Any:
+    """``user``, given a TOTP authenticator if they are staff or board: an officer's token needs one."""
+    if (
+        is_officer(user)
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    ):
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    return user
+
+
 def bearer(user: Any) -> dict[str, str]:
-    """Headers authenticating ``user`` with a fresh personal token (Django test client form)."""
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='test')}"}
+    """Headers authenticating ``user`` with a fresh personal token (Django test client form).
+
+    Officers are given a second factor first, as a real officer's token requires (ADR 0014).
+    """
+    token = api_token_create(user=with_second_factor(user), name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 
 from coopgov.organisation.selectors import user_holds_role_anywhere
@@ -19,3 +20,9 @@ def officer_needs_mfa(user: Any) -> bool:
     if not is_officer(user):
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def session_passed_mfa(request: Any) -> bool:
+    """True if this session's sign-in (or a later confirmation) included a TOTP code or recovery code."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)

@@ -72,6 +72,10 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# The longest life of an officer's token (staff, board): a leaked token opens the register for that long.
+OFFICER_TOKEN_MAX_DAYS = 90
+
+
 class ApiToken(models.Model):
     """A personal API token; only its SHA-256 is stored, the token itself is shown once."""
 
@@ -82,6 +86,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Empty: the token does not expire (members' tokens made at the server). An officer's token always
+    # has one, and stops working OFFICER_TOKEN_MAX_DAYS after its creation whatever is stored here.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")

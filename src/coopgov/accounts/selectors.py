@@ -1,20 +1,79 @@
-"""Reads on accounts."""
+"""Reads on accounts: who a personal API token stands for, and one's own tokens."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from coopgov.accounts.models import ApiToken, User, hash_token
+from coopgov.accounts.models import OFFICER_TOKEN_MAX_DAYS, ApiToken, User, hash_token
+from coopgov.organisation.models import RoleAssignment
+
+OFFICER_ROLES = ("staff", "board")
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """The outcome of presenting a token: its user, or why it was refused (``refusal`` is a code)."""
+
+    user: User | None
+    refusal: str = ""  # "", "unknown", "revoked", "expired", "officer_without_mfa"
+    expired_at: datetime | None = None
 
 
 def user_for_api_token(raw: str) -> User | None:
-    """The active user owning this token, or None; marks the token as used."""
+    """The active user owning this token if it may be used now, or None; marks the token as used."""
+    return api_token_check(raw).user
+
+
+def api_token_check(raw: str, *, now: datetime | None = None) -> TokenCheck:
+    """Whether ``raw`` authenticates someone now (docs/adr/0014-officer-tokens.md); marks it as used.
+
+    An officer (staff or board anywhere, or a Django staff account) is let in only while they have a
+    TOTP authenticator and within OFFICER_TOKEN_MAX_DAYS of the token's creation. Both facts are read in
+    the same query as the token, so checking them costs no query of its own.
+    """
+    now = now or timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(digest=hash_token(raw), user__is_active=True)
+        .annotate(
+            officer_role=Exists(
+                RoleAssignment.objects.filter(user_id=OuterRef("user_id"), role__in=OFFICER_ROLES)
+            ),
+            has_totp=Exists(
+                Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP)
+            ),
+        )
         .first()
     )
     if token is None:
-        return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+        return TokenCheck(None, "unknown")
+    if token.revoked_at is not None:
+        return TokenCheck(None, "revoked")
+    user = token.user
+    officer = bool(user.is_staff or user.is_superuser or token.officer_role)  # type: ignore[attr-defined]
+    expires_at = token.expires_at
+    if officer:
+        longest = token.created_at + timedelta(days=OFFICER_TOKEN_MAX_DAYS)
+        expires_at = min(expires_at, longest) if expires_at is not None else longest
+    if expires_at is not None and expires_at <= now:
+        return TokenCheck(None, "expired", expires_at)
+    if officer and not token.has_totp:  # type: ignore[attr-defined]
+        return TokenCheck(None, "officer_without_mfa")
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return TokenCheck(user)
+
+
+def api_tokens_of(user: Any) -> QuerySet[ApiToken]:
+    """The user's tokens, newest first (revoked and expired ones stay listed, for the record)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def api_token_in_force(token: ApiToken, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return token.revoked_at is None and (token.expires_at is None or token.expires_at > now)

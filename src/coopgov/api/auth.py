@@ -12,16 +12,44 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from coopgov.accounts.mfa import officer_needs_mfa
-from coopgov.accounts.selectors import user_for_api_token
+from coopgov.accounts.selectors import api_token_check
+
+
+def _refused(code: str, text: str) -> HttpError:
+    error = HttpError(401, text)
+    error.errors = [{"code": code, "text": text, "field": None}]  # type: ignore[attr-defined]
+    return error
 
 
 class TokenAuth(HttpBearer):
+    """A personal token. A known token refused by the rules says why (401); an unknown one does not."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_api_token(token)
-        if user is None:
-            return None
-        request.user = user
-        return user
+        check = api_token_check(token)
+        if check.user is not None:
+            request.user = check.user
+            return check.user
+        if check.refusal == "revoked":
+            raise _refused(
+                "token_revoked",
+                _("This token was revoked: create a new one under your account's API tokens."),
+            )
+        if check.refusal == "expired":
+            on = check.expired_at.date().isoformat() if check.expired_at else ""
+            raise _refused(
+                "token_expired",
+                _("This token expired on %(date)s: create a new one under your account's API tokens.")
+                % {"date": on},
+            )
+        if check.refusal == "officer_without_mfa":
+            raise _refused(
+                "officer_without_mfa",
+                _(
+                    "Staff and board tokens work only while the account has a second factor (TOTP): "
+                    "set it up again on the site."
+                ),
+            )
+        return None
 
 
 class SessionAuth(APIKeyCookie):
