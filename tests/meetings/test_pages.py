@@ -146,3 +146,26 @@ def test_minutes_carry_an_attachment_downloadable_from_the_meeting(
     assert f'href="/meetings/attachments/{attachment.pk}/"' in page
     download = Client().get(f"/meetings/attachments/{attachment.pk}/")
     assert b"".join(download.streaming_content) == b"notes du tableau"
+
+
+def test_a_relay_schedules_a_meeting_from_the_page_and_bad_input_says_where(tree: Tree, relay: Any) -> None:
+    p = process(tree.be)
+    client = signed_in(relay)
+    assert "Schedule a meeting" in client.get(f"/meetings/process/{p.pk}/").content.decode()
+    form = {
+        "antenna": str(tree.brussels.pk),
+        "title": "Bilan de printemps",
+        "language": "fr",
+        "starts_at": "2099-04-01T18:00",
+        "agenda": "Revenus\nServices\n",
+    }
+    missing_place = client.post(f"/meetings/process/{p.pk}/new/", form)
+    assert "Give a place or an online link." in missing_place.content.decode()
+    assert not Meeting.objects.exists()
+    created = client.post(f"/meetings/process/{p.pk}/new/", {**form, "place": "Rue Coenraets 72"})
+    meeting = Meeting.objects.get()
+    assert created["Location"] == meeting.get_absolute_url()
+    assert [i.title for i in meeting.agenda.all()] == ["Revenus", "Services"]
+    # a member, or a relay of another antenna, cannot open the form
+    assert signed_in(user()).get(f"/meetings/process/{p.pk}/new/").status_code == 403
+    assert signed_in(user("relay", tree.lille)).get(f"/meetings/process/{p.pk}/new/").status_code == 403
