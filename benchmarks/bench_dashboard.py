@@ -142,9 +142,13 @@ def main() -> None:
     parser.add_argument("--supports", type=int, default=50000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", help="SQLite file to build once and reuse on later runs (kept)")
     args = parser.parse_args()
     tmp = None
-    if "DATABASE_URL" not in os.environ:
+    reuse = bool(args.keep and Path(args.keep).exists())
+    if args.keep:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.keep).resolve()}"
+    elif "DATABASE_URL" not in os.environ:
         tmp = tempfile.mkdtemp(prefix="coopgov-bench-dashboard-")
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopgov.config.settings")
@@ -160,10 +164,11 @@ def main() -> None:
     from coopgov.organisation.models import Unit
 
     call_command("migrate", verbosity=0, interactive=False)
-    start = time.perf_counter()
-    build(args.members, args.proposals, args.comments, args.supports, args.seed)
     backend = connection.vendor
-    emit(what="build", backend=backend, seconds=round(time.perf_counter() - start, 1))
+    if not reuse:
+        start = time.perf_counter()
+        build(args.members, args.proposals, args.comments, args.supports, args.seed)
+        emit(what="build", backend=backend, seconds=round(time.perf_counter() - start, 1))
     be, group = Unit.objects.get(code="BE"), Unit.objects.get(code="SMART")
     for unit in (be, group):
         with CaptureQueriesContext(connection) as queries:

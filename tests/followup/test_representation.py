@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from coopgov.domain.governance.representation import (
     Act,
     UnderRepresentationRule,
+    fold_acts,
     group_participation,
     month_of,
     months_between,
@@ -117,9 +118,18 @@ def test_shares_and_counts_are_consistent_whatever_the_acts(
     months = months_between(date(2026, 1, 1), date(2026, 3, 1))
     figures = group_participation(groups, acts, months)
     assert figures == group_participation(groups, list(reversed(acts)), months)
+    assert figures == group_participation(groups, fold_acts(acts, months), months)
     for row in figures.rows:
         assert 0 <= row.participants <= row.size
         assert max(row.participants_by_month, default=0) <= row.participants
         assert 0 <= row.participant_share <= 1
     assert {r.group for r in figures.rows} == {g for gs in groups.values() for g in gs}
     assert figures.participants <= figures.members
+
+
+def test_acts_folded_over_other_months_are_refused() -> None:
+    import pytest
+
+    folded = fold_acts([Act(1, date(2026, 1, 1), "x")], ["2026-01"])
+    with pytest.raises(ValueError, match="other months"):
+        group_participation({1: ["A"]}, folded, ["2026-01", "2026-02"])

@@ -16,6 +16,7 @@ from coopgov.domain.governance.representation import (
     DEFAULT_RULE,
     Act,
     DimensionFigures,
+    fold_acts,
     group_participation,
     months_between,
 )
@@ -266,15 +267,16 @@ def dashboard(unit: Unit, *, months: int = 12, today: date | None = None) -> Das
     buckets = months_between(first, today)
     register = scope_register(unit)
     acts = participation_acts([date(int(m[:4]), int(m[5:]), 1) for m in buckets])
+    activity = fold_acts(acts, buckets)  # once for the three dimensions
     from coopgov.members.models import Profile
 
     profile_labels = {p.value: str(p.label) for p in Profile}
     return Dashboard(
         unit=unit,
         months=tuple(buckets),
-        colleges=group_participation(register.colleges, acts, buckets, DEFAULT_RULE),
-        profiles=group_participation(register.profiles, acts, buckets, DEFAULT_RULE),
-        antennas=group_participation(register.antennas, acts, buckets, DEFAULT_RULE),
+        colleges=group_participation(register.colleges, activity, buckets, DEFAULT_RULE),
+        profiles=group_participation(register.profiles, activity, buckets, DEFAULT_RULE),
+        antennas=group_participation(register.antennas, activity, buckets, DEFAULT_RULE),
         labels={
             "colleges": register.college_names,
             "profiles": profile_labels,

@@ -101,9 +101,40 @@ class DimensionFigures:
         return tuple(row for row in self.rows if row.under_represented)
 
 
+@dataclass(frozen=True)
+class Activity:
+    """Acts folded per person over the months of a period: in which months each person acted, and how many
+    acts of each kind. Folding once lets several dimensions be computed without reading the acts again."""
+
+    months: tuple[str, ...]
+    months_of: Mapping[int, frozenset[int]]  # person → indices in ``months`` where they acted
+    kinds_of: Mapping[int, Mapping[str, int]]  # person → kind → number of acts
+
+
+def fold_acts(acts: Iterable[Act], months: Sequence[str]) -> Activity:
+    """Fold the acts whose month is in ``months`` per person (acts of other months are dropped)."""
+    month_index = {m: i for i, m in enumerate(months)}
+    index_of_day: dict[date, int | None] = {}
+    months_of: dict[int, set[int]] = defaultdict(set)
+    kinds_of: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for act in acts:
+        if act.day not in index_of_day:
+            index_of_day[act.day] = month_index.get(month_of(act.day))
+        index = index_of_day[act.day]
+        if index is None:
+            continue
+        months_of[act.person].add(index)
+        kinds_of[act.person][act.kind] += act.count
+    return Activity(
+        months=tuple(months),
+        months_of={p: frozenset(m) for p, m in months_of.items()},
+        kinds_of={p: dict(k) for p, k in kinds_of.items()},
+    )
+
+
 def group_participation(
     groups_of: Mapping[int, Sequence[str]],
-    acts: Iterable[Act],
+    acts: Iterable[Act] | Activity,
     months: Sequence[str],
     rule: UnderRepresentationRule = DEFAULT_RULE,
 ) -> DimensionFigures:
@@ -112,48 +143,49 @@ def group_participation(
     ``groups_of`` maps each member of the scope's register to their groups in this dimension (a person may
     have several stakeholder profiles: they count in each; a person with no group counts in none). Only
     acts whose month is in ``months`` count. Shares are exact fractions; rows come largest group first,
-    then by name. Acts of persons outside ``groups_of`` are counted apart, never in a group.
+    then by name. Acts of persons outside ``groups_of`` are counted apart, never in a group. ``acts`` may
+    be given already folded (``fold_acts``) over the same months.
     """
-    month_index = {m: i for i, m in enumerate(months)}
+    activity = acts if isinstance(acts, Activity) else fold_acts(acts, months)
+    if activity.months != tuple(months):
+        raise ValueError("the acts were folded over other months")
     sizes: dict[str, int] = defaultdict(int)
     for person_groups in groups_of.values():
         for group in set(person_groups):
             sizes[group] += 1
-    acted: dict[str, set[int]] = defaultdict(set)
-    acted_in_month: dict[str, list[set[int]]] = defaultdict(lambda: [set() for _ in months])
+    acted: dict[str, int] = defaultdict(int)
+    acted_in_month: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
     kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    all_participants: set[int] = set()
+    participants = 0
     outside = 0
-    index_of_day: dict[date, int | None] = {}
-    for act in acts:
-        if act.day not in index_of_day:
-            index_of_day[act.day] = month_index.get(month_of(act.day))
-        index = index_of_day[act.day]
-        if index is None:
-            continue
-        found = groups_of.get(act.person)
+    for person, person_months in activity.months_of.items():
+        found = groups_of.get(person)
+        person_kinds = activity.kinds_of[person]
         if found is None:
-            outside += act.count
+            outside += sum(person_kinds.values())
             continue
-        all_participants.add(act.person)
+        participants += 1
         for group in set(found):
-            acted[group].add(act.person)
-            acted_in_month[group][index].add(act.person)
-            kinds[group][act.kind] += act.count
+            acted[group] += 1
+            per_month = acted_in_month[group]
+            for index in person_months:
+                per_month[index] += 1
+            group_kinds = kinds[group]
+            for kind, count in person_kinds.items():
+                group_kinds[kind] += count
     members = len(groups_of)
-    participants = len(all_participants)
     rows = []
     for group in sorted(sizes, key=lambda g: (-sizes[g], g)):
         size = sizes[group]
         register_share = Fraction(size, members) if members else Fraction(0)
-        participant_share = Fraction(len(acted[group]), participants) if participants else Fraction(0)
+        participant_share = Fraction(acted[group], participants) if participants else Fraction(0)
         rows.append(
             GroupRow(
                 group=group,
                 size=size,
-                participants=len(acted[group]),
+                participants=acted[group],
                 acts_by_kind=dict(kinds[group]),
-                participants_by_month=tuple(len(s) for s in acted_in_month[group])
+                participants_by_month=tuple(acted_in_month[group])
                 if group in acted_in_month
                 else tuple(0 for _ in months),
                 register_share=register_share,
