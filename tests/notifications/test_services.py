@@ -141,3 +141,11 @@ def test_pruning_deletes_only_notices_read_long_ago(anne, capsys):
     assert set(Notification.objects.values_list("pk", flat=True)) == {recent.pk, unread.pk}
     with pytest.raises(CommandError, match="--days"):
         call_command("prune_notifications", "--days", "0")
+
+
+def test_preferences_are_read_in_chunks_for_a_large_audience(anne, bram, chris, monkeypatch):
+    monkeypatch.setattr(services, "LOOKUP_CHUNK", 2)
+    services.preference_set(user=chris, delivery="weekly")
+    services.notify(recipients=[anne, bram, chris], kind="notifications.test")
+    assert Notification.objects.get(recipient=chris).delivery == Delivery.WEEKLY
+    assert Notification.objects.filter(delivery=Delivery.DAILY).count() == 2

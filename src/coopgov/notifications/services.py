@@ -23,6 +23,8 @@ from coopgov.notifications.models import DEFAULT_DELIVERY, Delivery, Notificatio
 
 # Immediate e-mails are handed to the background in batches of this many notices (one task each).
 TASK_BATCH = 200
+# Recipients' preferences are read this many at a time.
+LOOKUP_CHUNK = 5000
 
 
 def _check_params(kind: kinds.Kind, params: dict[str, Any]) -> None:
@@ -49,10 +51,12 @@ def deliveries_for(user_ids: Iterable[int], group: str) -> dict[int, str]:
     else the default (a daily digest). One query for any number of users."""
     ids = list(user_ids)
     chosen: dict[int, dict[str, str]] = {}
-    for user_id, pref_group, delivery in Preference.objects.filter(
-        user_id__in=ids, group__in=[group, ""]
-    ).values_list("user_id", "group", "delivery"):
-        chosen.setdefault(user_id, {})[pref_group] = delivery
+    # In chunks: SQLite limits the number of parameters of one query.
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        for user_id, pref_group, delivery in Preference.objects.filter(
+            user_id__in=ids[start : start + LOOKUP_CHUNK], group__in=[group, ""]
+        ).values_list("user_id", "group", "delivery"):
+            chosen.setdefault(user_id, {})[pref_group] = delivery
     result = {}
     for user_id in ids:
         mine = chosen.get(user_id, {})
