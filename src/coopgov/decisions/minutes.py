@@ -37,7 +37,7 @@ from coopgov.decisions.models import (
     Proxy,
     Result,
 )
-from coopgov.decisions.room import attendance
+from coopgov.decisions.room import Attendance, attendance
 from coopgov.domain.voting.motion import PRESETS
 from coopgov.domain.voting.numbers import to_fraction
 
@@ -111,9 +111,8 @@ def _preset_text(name: str) -> str:
     return f"{preset.description} ({preset.source})" if preset else name
 
 
-def _convocation_section(assembly: Assembly, documents: list[str]) -> Section:
+def _convocation_section(assembly: Assembly, documents: list[str], present: Attendance | None) -> Section:
     preset = PRESETS.get(assembly.preset)
-    present = attendance(assembly) if assembly.status != Assembly.Status.DRAFT else None
     blocks: list[str | Table] = [
         Table(
             caption=_("The convocation"),
@@ -180,7 +179,7 @@ def _convocation_section(assembly: Assembly, documents: list[str]) -> Section:
     return Section(heading=_("Convocation"), blocks=tuple(blocks), anchor="convocation")
 
 
-def _presence_section(assembly: Assembly) -> Section:
+def _presence_section(assembly: Assembly, present: Attendance) -> Section:
     electorate = list(
         ElectorateEntry.objects.filter(assembly=assembly, eligible=True)
         .values("college")
@@ -232,7 +231,6 @@ def _presence_section(assembly: Assembly) -> Section:
             "active": proxies["given"] - proxies["revoked"],
         },
     ]
-    present = attendance(assembly)
     sites = list(assembly.sites.select_related("antenna", "relay").order_by("antenna__name"))
     if sites:
         blocks.append(
@@ -490,10 +488,13 @@ def minutes_build(assembly: Assembly, *, language: str, documents: list[str] | N
     items = list(assembly.items.prefetch_related("options").select_related("assembly").order_by("order"))
     results = list(Result.objects.filter(item__assembly=assembly))
     by_item = {r.item_id: r for r in results}
+    present = attendance(assembly)  # the members present, online and represented (read once)
     with translation.override(language):
         sections = [
-            _convocation_section(assembly, documents or []),
-            _presence_section(assembly),
+            _convocation_section(
+                assembly, documents or [], present if assembly.status != Assembly.Status.DRAFT else None
+            ),
+            _presence_section(assembly, present),
             Section(
                 heading=_("Agenda and results"),
                 blocks=(_("%(n)d items were put to the vote.") % {"n": len(items)},),
