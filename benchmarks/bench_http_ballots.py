@@ -186,6 +186,34 @@ def stored_state(item_id: int, entries: list[int]) -> tuple[dict[int, rec.Stored
     return stored, len(rows)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc), ended ones counting 0."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
+def children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in found]
+
+
+def database_backends(server_url: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DATABASE]
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
 def wait_for_server(url: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -328,7 +356,16 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             wait_for_server(f"{base}/api/v1/assemblies", 60)
             path = f"/api/v1/assemblies/{fixture['assembly']}/items/{fixture['item']}/ballot"
+            time.sleep(2)  # every worker booted
+            workers = children(server.pid)
+            workers_before = cpu_seconds(workers)
             summary = run_wrk(args, base, path, folder, expected)
+            # The server's CPU for the run: its workers, and the database backends they opened (the
+            # database is new and the fixture's connection is closed, so those backends served the run).
+            cpu = {
+                "gunicorn_workers_s": round(cpu_seconds(workers) - workers_before, 1),
+                "postgres_backends_s": round(cpu_seconds(database_backends(args.server_url)), 1),
+            }
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
@@ -364,6 +401,13 @@ def main() -> int:
                 "auth": args.auth,
             },
             wrk_connections=args.connections,
+            server_cpu=cpu,
+            # What one cast costs the server in CPU, and the rate two otherwise idle cores would sustain
+            # at that cost (an estimate, for a machine shared with other work during the run).
+            cpu_ms_per_cast=round(1000 * sum(cpu.values()) / accepted, 2) if accepted else None,
+            cpu_bound_ballots_per_s_on_2_cores=round(2 * accepted / sum(cpu.values()), 1)
+            if sum(cpu.values())
+            else None,
         )
 
         from coopgov.audit.models import AuditEntry

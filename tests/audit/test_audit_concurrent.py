@@ -139,3 +139,14 @@ def test_while_another_act_holds_the_head_a_cast_does_not_wait_and_is_chained_af
     ]
     assert audit_pending_count() == 0
     assert audit_first_broken_entry() is None
+
+
+@pytest.mark.django_db
+def test_many_acts_in_one_transaction_chain_the_pending_ones_once_after_it(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for n in range(3):
+            audit_record(actor="staff@test", action=f"act.{n}", obj="x")
+            audit_record_concurrent(actor="member@test", action=f"cast.{n}", obj="item 1")
+    assert [c.__name__ for c in callbacks] == ["audit_chain_pending"]

@@ -99,6 +99,14 @@ def _chain_pending(head: AuditHead) -> int:
     return len(entries)
 
 
+def _chain_after_commit() -> None:
+    """Run ``audit_chain_pending`` once after the current transaction commits (once, however many acts
+    it records). Errors there are logged rather than raised: the acts and their entries are stored."""
+    pending_calls = transaction.get_connection().run_on_commit
+    if not any(call[1] is audit_chain_pending for call in pending_calls):
+        transaction.on_commit(audit_chain_pending, robust=True)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -121,7 +129,7 @@ def audit_record(
     head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
     _chain_pending(head)
     # Acts that found the head held by this one are appended once it commits.
-    transaction.on_commit(audit_chain_pending, robust=True)
+    _chain_after_commit()
     entry = _link(
         head,
         AuditEntry(
@@ -173,8 +181,7 @@ def audit_record_concurrent(
         on_behalf_of=on_behalf_of,
         at=at,
     )
-    # After the commit, errors are logged rather than raised: the act and its entry are already stored.
-    transaction.on_commit(audit_chain_pending, robust=True)
+    _chain_after_commit()
     head = AuditHead.objects.select_for_update(skip_locked=True).filter(id=1).first()
     if head is None:
         if not AuditHead.objects.filter(id=1).exists():  # a new database: start the chain
