@@ -135,9 +135,9 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(
 ) -> None:
     client.force_login(officer(world, "board", "cooperative BE"))
     client.get(reverse("followup:dashboard", args=["BE"]))
-    # session, user, roles, authenticator (MFA), unread notices, the unit, the register, one grouped query per
-    # kind of act (proposals, comments, supports, attendance, votes)
-    with django_assert_num_queries(12):
+    # session, user, roles, authenticator (MFA), unread notices, the unit, the register and its collèges, one
+    # grouped query per kind of act (proposals, comments, supports, attendance, votes)
+    with django_assert_num_queries(13):
         client.get(reverse("followup:dashboard", args=["BE"]))
 
 
@@ -182,4 +182,4 @@ def test_an_act_just_after_midnight_in_brussels_counts_in_the_new_month(world: W
     # 23:30 UTC on 31 January is 00:30 on 1 February in Brussels.
     Comment.objects.filter(pk=late.pk).update(created_at=datetime(2026, 1, 31, 23, 30, tzinfo=UTC))
     acts = [a for a in participation_acts([date(2026, 1, 1), date(2026, 2, 1)]) if a.kind == "comment"]
-    assert [(a.person, a.day, a.count) for a in acts] == [(world.member_user.person_id, date(2026, 2, 1), 1)]
+    assert [(a.person, a.day, a.times) for a in acts] == [(world.member_user.person_id, date(2026, 2, 1), 1)]

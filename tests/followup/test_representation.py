@@ -79,7 +79,7 @@ def test_months_count_distinct_participants_and_acts_outside_the_period_are_igno
     assert a.acts == 3
     assert figures.participants == 2
     assert figures.acts_outside_register == 1
-    counted = group_participation(groups, [Act(1, date(2026, 1, 2), "comment", count=5)], ["2026-01"])
+    counted = group_participation(groups, [Act(1, date(2026, 1, 2), "comment", times=5)], ["2026-01"])
     assert {r.group: r for r in counted.rows}["A"].acts_by_kind == {"comment": 5}
     assert {r.group: r for r in figures.rows}["B"].participants == 0
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import NamedTuple
 
 
 def month_of(day: date) -> str:
@@ -51,15 +53,15 @@ class UnderRepresentationRule:
 DEFAULT_RULE = UnderRepresentationRule()
 
 
-@dataclass(frozen=True)
-class Act:
-    """Acts of participation: who, which day, what (e.g. "proposal", "comment", "support"), how many (a
-    database may hand over one row per person, month and kind with its count)."""
+class Act(NamedTuple):
+    """Acts of participation: who, which day, what (e.g. "proposal", "comment", "support"), how many times (a
+    database may hand over one row per person, month and kind with its count). A named tuple: a dashboard
+    builds hundreds of thousands of them."""
 
     person: int
     day: date
     kind: str
-    count: int = 1
+    times: int = 1  # ("count" would hide the tuple's own count method)
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class Activity:
     acts of each kind. Folding once lets several dimensions be computed without reading the acts again."""
 
     months: tuple[str, ...]
-    months_of: Mapping[int, frozenset[int]]  # person → indices in ``months`` where they acted
+    months_of: Mapping[int, AbstractSet[int]]  # person → indices in ``months`` where they acted
     kinds_of: Mapping[int, Mapping[str, int]]  # person → kind → number of acts
 
 
@@ -115,21 +117,23 @@ def fold_acts(acts: Iterable[Act], months: Sequence[str]) -> Activity:
     """Fold the acts whose month is in ``months`` per person (acts of other months are dropped)."""
     month_index = {m: i for i, m in enumerate(months)}
     index_of_day: dict[date, int | None] = {}
-    months_of: dict[int, set[int]] = defaultdict(set)
-    kinds_of: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for act in acts:
-        if act.day not in index_of_day:
-            index_of_day[act.day] = month_index.get(month_of(act.day))
-        index = index_of_day[act.day]
+    months_of: dict[int, set[int]] = {}
+    kinds_of: dict[int, dict[str, int]] = {}
+    for person, day, kind, times in acts:
+        index = index_of_day.get(day, -1)
+        if index == -1:
+            index = index_of_day[day] = month_index.get(month_of(day))
         if index is None:
             continue
-        months_of[act.person].add(index)
-        kinds_of[act.person][act.kind] += act.count
-    return Activity(
-        months=tuple(months),
-        months_of={p: frozenset(m) for p, m in months_of.items()},
-        kinds_of={p: dict(k) for p, k in kinds_of.items()},
-    )
+        if person in months_of:
+            months_of[person].add(index)
+            kinds = kinds_of[person]
+            kinds[kind] = kinds.get(kind, 0) + times
+        else:
+            months_of[person] = {index}
+            kinds_of[person] = {kind: times}
+    # The sets and dicts were built here and are handed over, not copied: nothing else holds them.
+    return Activity(months=tuple(months), months_of=months_of, kinds_of=kinds_of)
 
 
 def group_participation(
