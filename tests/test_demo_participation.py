@@ -68,7 +68,6 @@ def there_is_a_running_smart_in_progress_cycle_in_every_status() -> None:
 
 def there_are_thematic_communities_with_members_and_a_dated_history() -> None:
     from coopgov.organisation.models import CommunityMembership, Unit
-
     from coopgov.participation.models import Process
 
     for community in Unit.objects.filter(kind="community"):

@@ -145,9 +145,10 @@ def dashboard_units(user: Any) -> list[Unit]:
 
 
 def scope_register(unit: Unit) -> Register:
-    """Admitted members of the unit (two queries: the memberships, their collèges): a cooperative's own members; an antenna's members are
-    those of its cooperative living there; the group's are everyone's; a community's, its current members.
-    A person in two cooperatives counts once, in both cooperatives' collèges."""
+    """Admitted members of the unit (two queries: the memberships, their collèges): a cooperative's own
+    members; an antenna's members are those of its cooperative living there; the group's are everyone's;
+    a community's, its current members. A person in two cooperatives counts once, in both cooperatives'
+    collèges."""
     from coopgov.members.models import Membership
 
     qs = Membership.objects.filter(status="admitted")
