@@ -82,3 +82,12 @@ def test_the_list_asks_a_fixed_number_of_queries_whatever_the_page_size(
         assert len(client.get(API, {"limit": 5}, **headers).json()["items"]) == 5
     with django_assert_num_queries(5):
         assert len(client.get(API, {"limit": 30}, **headers).json()["items"]) == 30
+
+
+def test_a_member_marks_all_their_notices_read_and_only_theirs(client, anne, bram):
+    services.notify(recipients=[anne, bram], kind="notifications.test")
+    services.notify(recipients=[anne], kind="notifications.test")
+    response = client.post(f"{API}/read-all", **bearer(anne))
+    assert response.status_code == 200 and response.json() == {"marked": 2}
+    assert Notification.objects.filter(recipient=bram, read_at__isnull=True).count() == 1
+    assert client.post(f"{API}/read-all").status_code == 401

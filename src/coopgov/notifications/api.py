@@ -75,3 +75,13 @@ def read_notification(request: HttpRequest, notification_id: IdPath) -> selector
         raise HttpError(404, _("You have no notice with the id %(id)d.") % {"id": notification_id})
     services.notification_mark_read(notification=notification, user=request.user)  # type: ignore[arg-type]
     return selectors.shown([notification])[0]
+
+
+class ReadAllOut(Schema):
+    marked: int = Field(description="How many of my notices were unread and are now read")
+
+
+@router.post("/notifications/read-all", response={200: ReadAllOut, **WRITE_ERRORS})
+def read_all_notifications(request: HttpRequest) -> dict[str, int]:
+    """Mark every one of my unread notices read."""
+    return {"marked": services.notification_mark_all_read(user=request.user)}  # type: ignore[arg-type]
