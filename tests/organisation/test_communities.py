@@ -139,8 +139,8 @@ def test_removing_a_member_is_for_staff_of_the_community_or_above(
 def test_staff_of_the_community_itself_may_manage_it(world: World, community: Unit) -> None:
     user = User.objects.create_user(email="community.staff@example.org")
     services.role_grant(user=user, unit=community, role="staff", actor="test")
-    assert user.has_perm("organisation.manage_community", community)
-    assert not user.has_perm("organisation.manage_community", world.be)
+    assert user.has_perm("communities.manage", community)
+    assert not user.has_perm("communities.manage", world.be)
 
 
 def test_the_list_shows_current_member_counts_in_a_fixed_number_of_queries(

@@ -96,7 +96,8 @@ rules.add_perm(
 
 
 # Thematic communities: an admitted member of any cooperative joins and leaves by themselves; staff of the
-# community (or above it) see its members and may remove one.
+# community (or above it) see its members and may remove one. Their own namespace: joining is not a role's
+# right (the role table of tests/organisation/test_permissions.py), it is tested in test_communities.py.
 @rules.predicate
 def is_admitted_member(user: Any, obj: Any = None) -> bool:
     person_id = getattr(user, "person_id", None)
@@ -107,5 +108,5 @@ def is_admitted_member(user: Any, obj: Any = None) -> bool:
     return Membership.objects.filter(person_id=person_id, status="admitted").exists()
 
 
-rules.add_perm("organisation.join_community", is_admitted_member)
-rules.add_perm("organisation.manage_community", is_staff_here)
+rules.add_perm("communities.join", is_admitted_member)
+rules.add_perm("communities.manage", is_staff_here)

@@ -64,13 +64,13 @@ def community_list(request: HttpRequest) -> HttpResponse:
 def community_detail(request: HttpRequest, code: str) -> HttpResponse:
     community = _community(code)
     person = getattr(request.user, "person", None)
-    can_manage = request.user.has_perm("organisation.manage_community", community)
+    can_manage = request.user.has_perm("communities.manage", community)
     context = {
         "community": community,
         "member_count": selectors.community_member_count(community),
         "is_member": selectors.is_community_member(community, person),
         "history": selectors.community_history(community, person),
-        "can_join": request.user.has_perm("organisation.join_community", community),
+        "can_join": request.user.has_perm("communities.join", community),
         "can_manage": can_manage,
         "members": selectors.community_members(community) if can_manage else None,
         "processes": selectors.community_processes(community),
@@ -82,7 +82,7 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def community_join(request: HttpRequest, code: str) -> HttpResponse:
     community = _community(code)
-    if not request.user.has_perm("organisation.join_community", community):
+    if not request.user.has_perm("communities.join", community):
         raise PermissionDenied
     try:
         services.community_join(community=community, person=request.user.person, actor=request.user)  # type: ignore[union-attr]
@@ -111,7 +111,7 @@ def community_leave(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def community_remove(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
     community = _community(code)
-    if not request.user.has_perm("organisation.manage_community", community):
+    if not request.user.has_perm("communities.manage", community):
         raise PermissionDenied
     membership = (
         CommunityMembership.objects.filter(pk=membership_id, community=community, left_at__isnull=True)
