@@ -11,8 +11,10 @@ from coopgov.decisions.api import router as decisions_router
 from coopgov.followup.api import router as followup_router
 from coopgov.meetings.api import router as meetings_router
 from coopgov.members.api import router as members_router
+from coopgov.members.api_policy import router as policy_router
 from coopgov.notifications.api import router as notifications_router
 from coopgov.organisation.api import router as organisation_router
+from coopgov.organisation.api_roles import router as roles_router
 from coopgov.orientations.api import router as orientations_router
 from coopgov.participation.api import router as participation_router
 
@@ -30,6 +32,8 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", members_router)
 api.add_router("/", organisation_router)
+api.add_router("/", roles_router)
+api.add_router("/", policy_router)
 api.add_router("/", audit_router)
 api.add_router("/", decisions_router)
 api.add_router("/", participation_router)
