@@ -73,8 +73,11 @@ class _Node:
 def _children_of(proposal_ids: set[int]) -> dict[int, list[_Node]]:
     """The direct sources of each proposal: its roll-up sources, then the duplicates merged into it."""
     out: dict[int, list[_Node]] = defaultdict(list)
-    rows = RollupSource.objects.filter(parent_id__in=proposal_ids).select_related(
-        "unit", "proposal", "contribution__meeting"
+    # Bodies are not shown in a provenance: leave them in the database (a page may list thousands of sources).
+    rows = (
+        RollupSource.objects.filter(parent_id__in=proposal_ids)
+        .select_related("unit", "proposal", "contribution__meeting")
+        .defer("proposal__body", "proposal__bodies", "contribution__meeting__description")
     )
     for row in rows.order_by("added_at", "id"):
         if row.kind == RollupSource.Kind.PROPOSAL:
@@ -85,7 +88,11 @@ def _children_of(proposal_ids: set[int]) -> dict[int, list[_Node]]:
             out[row.parent_id].append(
                 _Node("contribution", row.contribution, row.unit, row.supports_at_rollup, merged=False)
             )
-    merged = Proposal.objects.filter(merged_into_id__in=proposal_ids).select_related("process__unit")
+    merged = (
+        Proposal.objects.filter(merged_into_id__in=proposal_ids)
+        .select_related("process__unit")
+        .defer("body", "bodies", "process__description", "process__descriptions")
+    )
     for proposal in merged.order_by("id"):
         assert proposal.merged_into_id is not None
         out[proposal.merged_into_id].append(
