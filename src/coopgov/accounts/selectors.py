@@ -56,14 +56,14 @@ def api_token_check(raw: str, *, now: datetime | None = None) -> TokenCheck:
     if token.revoked_at is not None:
         return TokenCheck(None, "revoked")
     user = token.user
-    officer = bool(user.is_staff or user.is_superuser or token.officer_role)  # type: ignore[attr-defined]
+    officer = bool(user.is_staff or user.is_superuser or token.officer_role)
     expires_at = token.expires_at
     if officer:
         longest = token.created_at + timedelta(days=OFFICER_TOKEN_MAX_DAYS)
         expires_at = min(expires_at, longest) if expires_at is not None else longest
     if expires_at is not None and expires_at <= now:
         return TokenCheck(None, "expired", expires_at)
-    if officer and not token.has_totp:  # type: ignore[attr-defined]
+    if officer and not token.has_totp:
         return TokenCheck(None, "officer_without_mfa")
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return TokenCheck(user)

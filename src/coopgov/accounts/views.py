@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from coopgov.accounts import selectors, services
 from coopgov.accounts.forms import ApiTokenForm
 from coopgov.accounts.mfa import is_officer, session_passed_mfa
-from coopgov.accounts.models import ApiToken
+from coopgov.accounts.models import ApiToken, User
 
 
 @never_cache
@@ -36,7 +37,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 new_token = services.api_token_create(
-                    user=request.user,  # type: ignore[arg-type]
+                    user=cast(User, request.user),  # signed in: login_required
                     name=form.cleaned_data["name"],
                     expires_at=timezone.now() + timedelta(days=form.cleaned_data["days"]),
                     actor=request.user,
@@ -63,7 +64,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    token = ApiToken.objects.filter(pk=pk, user=cast(User, request.user)).first()
     if token is None:
         raise Http404(_("You have no token with this number."))
     services.api_token_revoke(token=token, actor=request.user)
