@@ -6,6 +6,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coopgov.audit.models import AuditEntry
 from coopgov.decisions import counting, services
@@ -157,3 +159,20 @@ def test_acclamation_is_refused_with_more_candidates_than_seats_or_once_voting_o
     with pytest.raises(DecisionRefused) as refused:
         counting.election_acclaim(item=crowded, actor=ACTOR)
     assert refused.value.code == "no_options"
+
+
+@given(
+    votes=st.lists(
+        st.dictionaries(st.sampled_from("abcd"), st.sampled_from([F, W]), max_size=4), max_size=30
+    ),
+    seats=st.integers(min_value=1, max_value=4),
+    majority=st.sampled_from([Fraction(1, 2), Fraction(2, 3), Fraction(3, 5)]),
+)
+def test_only_confirmed_candidates_are_elected_and_never_more_than_the_seats(votes, seats, majority):
+    result = for_withhold("abcd", [ScoreBallot(scores=v) for v in votes], seats=seats, majority=majority)
+    rows = {r["candidate"]: r for r in result.explanation["candidates"]}
+    assert len(result.winners) <= seats
+    assert all(rows[w]["confirmed"] for w in result.winners)
+    confirmed_count = sum(1 for r in rows.values() if r["confirmed"])
+    assert len(result.winners) == min(seats, confirmed_count)
+    assert result.explanation["vacant"] == seats - len(result.winners)

@@ -4,6 +4,8 @@ represent (DOMAIN.md §2.3), and recounting the exported file gives the stored r
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coopgov.audit.models import AuditEntry
 from coopgov.decisions import sections, services
@@ -143,3 +145,10 @@ def test_only_a_section_assembly_that_met_elects_delegates(org):
     with pytest.raises(DecisionRefused) as refused:
         sections.section_delegates_record(section=s, memberships=people, actor=ACTOR)
     assert refused.value.code == "section_not_held"
+
+
+@given(members=st.integers(min_value=0, max_value=10_000), delegates=st.integers(min_value=1, max_value=50))
+def test_shares_add_up_to_the_attendance_and_differ_by_at_most_one(members, delegates):
+    shares = sections.share_between(members, delegates)
+    assert sum(shares) == members and len(shares) == delegates
+    assert max(shares) - min(shares) <= 1 and shares == sorted(shares, reverse=True)
