@@ -73,3 +73,21 @@ def test_a_hidden_proposal_takes_no_more_supports_or_comments(world: World, proc
     proposal.refresh_from_db()
     assert not world.member_user.has_perm("participation.support", proposal)
     assert not world.member_user.has_perm("participation.comment", proposal)
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "unit", "may"),
+    [
+        ("staff", "cooperative BE", "antenna Bruxelles", True),
+        ("staff", "cooperative BE", "cooperative BE", True),
+        ("staff", "cooperative BE", "other cooperative FR", False),
+        ("staff", "antenna Bruxelles", "cooperative BE", False),
+        ("relay", "antenna Bruxelles", "antenna Bruxelles", False),
+        ("member", "", "antenna Bruxelles", False),
+    ],
+)
+def test_staff_open_processes_in_their_unit_and_below(
+    world: World, role: str, where: str, unit: str, may: bool
+) -> None:
+    user = user_with_role(world, role, where or "group")
+    assert user.has_perm("participation.manage_process", world.unit(unit)) is may

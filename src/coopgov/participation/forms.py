@@ -41,6 +41,17 @@ class ProposalForm(RefusalMixin, forms.Form):
         self.fields["language"].initial = reader_language()
 
 
+class ProposalForRelayForm(ProposalForm):
+    """A relay or staff may type a proposal someone made in a meeting or on paper."""
+
+    on_behalf_name = forms.CharField(
+        label=_("On behalf of (name of the person who made it)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to propose in your own name. The page will say “entered by you for them”."),
+    )
+
+
 class ProposalEditForm(RefusalMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=services.TITLE_MAX)
     body = forms.CharField(

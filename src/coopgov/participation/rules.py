@@ -30,6 +30,9 @@ def process_of(obj: Any) -> Any:
 
 
 def unit_of(obj: Any) -> Unit | None:
+    """The unit a permission is asked about: a unit itself (opening a process there), or a process's."""
+    if isinstance(obj, Unit):
+        return obj
     process = process_of(obj)
     return process.unit if process is not None else None
 

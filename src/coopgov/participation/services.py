@@ -236,7 +236,9 @@ def process_create(
 @transaction.atomic
 def process_phase_switch(*, process: Process, phase: Phase, actor: Any) -> Process:
     """Put ``phase`` in force; the followers of the process are told what it now allows."""
-    locked = Process.objects.select_for_update().select_related("current_phase").get(pk=process.pk)
+    locked = (
+        Process.objects.select_for_update(of=("self",)).select_related("current_phase").get(pk=process.pk)
+    )
     if phase.process_id != locked.pk:
         raise ParticipationRefused("phase_elsewhere", _("This phase belongs to another process."), "phase")
     before = locked.current_phase.kind if locked.current_phase else None
@@ -302,24 +304,33 @@ def proposal_create(
     actor: Any,
     author_person: Any = None,
     entered_by: User | None = None,
+    on_behalf_name: str = "",
 ) -> Proposal:
     """A new proposal in the process's current phase. When a relay or staff types it for someone, the
-    person is ``author_person`` and the relay ``entered_by``; the page marks it "entered by X for Y"."""
+    person is ``author_person`` (someone of the register) or ``on_behalf_name`` (a name as given, e.g. a
+    participant without an account) and the relay ``entered_by``; the page marks it "entered by X for Y"."""
+    on_behalf_name = _text(on_behalf_name, field="on_behalf_name", limit=200, required=False)
     title = _text(title, field="title", limit=TITLE_MAX)
     body = _text(body, field="body", limit=BODY_MAX)
     language = _language(language)
     if not process.has_component(Component.PROPOSALS):
         raise ParticipationRefused("no_proposals", _("This process does not take proposals."))
     _require_feature(process, Feature.PROPOSING)
-    if entered_by is not None and author_person is None and author is None:
+    if entered_by is not None and author_person is None and author is None and not on_behalf_name:
         raise ParticipationRefused(
-            "on_behalf_of_whom", _("Say for whom this proposal is entered."), "author_person"
+            "on_behalf_of_whom", _("Say for whom this proposal is entered."), "on_behalf_name"
         )
+    if author_person is not None:
+        shown_name = _name(author_person)
+    elif on_behalf_name:
+        shown_name = on_behalf_name
+    else:
+        shown_name = _name(author) if author else ""
     proposal = Proposal.objects.create(
         process=process,
         author=author,
         author_person=author_person if author_person is not None else getattr(author, "person", None),
-        author_name=_name(author_person) if author_person is not None else (_name(author) if author else ""),
+        author_name=shown_name,
         entered_by=entered_by,
         title=title,
         body=body,
@@ -348,7 +359,7 @@ def proposal_create(
 def proposal_edit(*, proposal: Proposal, title: str, body: str, actor: Any) -> Proposal:
     """The author changes the text while the phase takes proposals. Translations of the old text are
     dropped: they no longer say the same thing."""
-    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("process").get(pk=proposal.pk)
     _require_open(locked)
     _require_feature(locked.process, Feature.PROPOSING)
     title = _text(title, field="title", limit=TITLE_MAX)
@@ -371,7 +382,7 @@ def proposal_edit(*, proposal: Proposal, title: str, body: str, actor: Any) -> P
 @transaction.atomic
 def support_add(*, proposal: Proposal, user: User) -> Support:
     """One support per member and proposal (the database refuses a second one)."""
-    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("process").get(pk=proposal.pk)
     _require_open(locked)
     _require_feature(locked.process, Feature.SUPPORTING)
     try:
@@ -394,7 +405,7 @@ def support_add(*, proposal: Proposal, user: User) -> Support:
 
 @transaction.atomic
 def support_remove(*, proposal: Proposal, user: User) -> None:
-    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("process").get(pk=proposal.pk)
     _require_feature(locked.process, Feature.SUPPORTING)
     deleted, _rows = Support.objects.filter(proposal=locked, user=user).delete()
     if not deleted:
@@ -424,7 +435,7 @@ def comment_add(
         raise ParticipationRefused(
             "unknown_stance", _("Choose for, against, question or no stance."), "stance"
         )
-    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("process").get(pk=proposal.pk)
     if locked.hidden_at is not None:
         raise ParticipationRefused("hidden", _("This proposal was hidden by a moderator."))
     _require_feature(locked.process, Feature.COMMENTING)
@@ -469,7 +480,7 @@ def amendment_propose(
     *, proposal: Proposal, author: User, body: str, language: str, rationale: str = ""
 ) -> Amendment:
     """A proposed new text for the proposal; the diff is against the text as it stands now."""
-    locked = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("process").get(pk=proposal.pk)
     _require_open(locked)
     _require_feature(locked.process, Feature.AMENDING)
     body = _text(body, field="body", limit=BODY_MAX)
@@ -506,7 +517,11 @@ def amendment_propose(
 @transaction.atomic
 def amendment_decide(*, amendment: Amendment, accept: bool, actor: Any, note: str = "") -> Amendment:
     """The proposal's author (or the unit's staff) accepts or rejects; accepting replaces the text."""
-    locked = Amendment.objects.select_for_update().select_related("proposal__process").get(pk=amendment.pk)
+    locked = (
+        Amendment.objects.select_for_update(of=("self",))
+        .select_related("proposal__process")
+        .get(pk=amendment.pk)
+    )
     if locked.status != Amendment.Status.PENDING:
         raise ParticipationRefused("already_decided", _("This amendment has already been answered."))
     if locked.hidden_at is not None:

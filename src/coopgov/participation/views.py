@@ -158,16 +158,29 @@ def follow(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
     process = _process(request, pk)
     _check(request, "participation.propose", process)
-    form = forms.ProposalForm(request.POST or None)
+    relay = request.user.has_perm("participation.enter_for_member", process)
+    form = (forms.ProposalForRelayForm if relay else forms.ProposalForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        on_behalf = data.pop("on_behalf_name", "")
+        me = _me(request)
         try:
-            proposal = services.proposal_create(
-                process=process, author=_me(request), actor=_me(request), **form.cleaned_data
-            )
+            if on_behalf:  # typed by a relay for someone else: that person is the author shown
+                proposal = services.proposal_create(
+                    process=process, author=None, actor=me, entered_by=me, on_behalf_name=on_behalf, **data
+                )
+            else:
+                proposal = services.proposal_create(process=process, author=me, actor=me, **data)
         except ParticipationRefused as refused:
             form.add_refusal(refused)
         else:
-            messages.success(request, _("Your proposal is published. You follow it."))
+            if on_behalf:
+                text = _("The proposal is published, marked as entered by you for %(name)s.") % {
+                    "name": on_behalf
+                }
+            else:
+                text = _("Your proposal is published. You follow it.")
+            messages.success(request, text)
             return redirect(proposal)
     return render(request, "participation/proposal_form.html", {"form": form, "process": process})
 
