@@ -19,6 +19,8 @@ DEBUG = env_bool("COOPGOV_DEBUG", False)
 SECRET_KEY = env_str("COOPGOV_SECRET_KEY", "coopgov-insecure-development-key-change-me-in-production")
 ALLOWED_HOSTS = env_list("COOPGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("COOPGOV_CSRF_TRUSTED_ORIGINS", [])
+# Where members reach the platform from outside: links in e-mails (notices, digests, unsubscribe).
+COOPGOV_BASE_URL = env_str("COOPGOV_BASE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -140,6 +142,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # The site-wide stylesheet lives beside the templates (src/coopgov/static), outside any app.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Uploaded files (minutes' attachments, assembly documents) live under var/media unless set elsewhere.
+MEDIA_ROOT = Path(env_str("COOPGOV_MEDIA_DIR", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -148,6 +153,12 @@ STORAGES = {
 # By default e-mails are written as files under var/mail (the demo convenes thousands of members).
 EMAIL_BACKEND = env_str("COOPGOV_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = Path(env_str("COOPGOV_EMAIL_DIR", str(VAR_DIR / "mail")))
+# With the SMTP backend: the mail server.
+EMAIL_HOST = env_str("COOPGOV_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("COOPGOV_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("COOPGOV_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("COOPGOV_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("COOPGOV_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("COOPGOV_FROM_EMAIL", "coopgov <noreply@example.org>")
 
 # Background work through the Django Tasks API: in-process by default; Redis workers when REDIS_URL is set.
