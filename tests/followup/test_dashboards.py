@@ -183,3 +183,19 @@ def test_an_act_just_after_midnight_in_brussels_counts_in_the_new_month(world: W
     Comment.objects.filter(pk=late.pk).update(created_at=datetime(2026, 1, 31, 23, 30, tzinfo=UTC))
     acts = [a for a in participation_acts([date(2026, 1, 1), date(2026, 2, 1)]) if a.kind == "comment"]
     assert [(a.person, a.day, a.times) for a in acts] == [(world.member_user.person_id, date(2026, 2, 1), 1)]
+
+
+def test_a_community_dashboard_counts_its_current_members_only(client: Any, world: World) -> None:
+    from coopgov.organisation.services import community_join, community_leave
+
+    community = Unit.objects.create(kind=Unit.Kind.COMMUNITY, code="COMM-X", name="X", parent=world.group)
+    community_join(community=community, person=world.member_user.person, actor="t")
+    community_join(community=community, person=world.admitted.person, actor="t")
+    community_leave(
+        community=community, person=world.admitted.person, actor="t", at=timezone.now() + timedelta(seconds=1)
+    )
+    client.force_login(officer(world, "staff", "group"))
+    response = client.get(reverse("followup:dashboard", args=["COMM-X"]))
+    colleges = {d["key"]: d["figures"] for d in response.context["dimensions"]}["colleges"]
+    assert colleges.members == 1 and colleges.participants == 1
+    assert [r.group for r in colleges.rows] == ["BE A"]
