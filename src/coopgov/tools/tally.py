@@ -23,6 +23,7 @@ from coopgov.domain.formats.json_ballots import (
     spoiled_weight,
 )
 from coopgov.domain.voting.choice import PluralityBallot, approval, plurality, score
+from coopgov.domain.voting.for_withhold import for_withhold, parse_majority
 from coopgov.domain.voting.majority_judgment import majority_judgment
 from coopgov.domain.voting.motion import MotionRule, tally_motion
 from coopgov.domain.voting.numbers import json_number, to_fraction
@@ -39,7 +40,13 @@ METHODS = (
     "stv-scottish",
     "stv-meek",
     "motion",
+    "for-withhold",
+    "greedy",
+    "equal-shares",
 )
+#: Participatory budgets, counted from a Pabulib file as `coopgov budget` counts it with the options an
+#: assembly's participatory budget is counted with (coopgov.decisions.counting.BUDGET_OPTIONS).
+BUDGET_METHODS = ("greedy", "equal-shares")
 RANKED_METHODS = {
     # method: (module, function, takes seats)
     "schulze": ("coopgov.domain.voting.ranked", "schulze", False),
@@ -53,7 +60,7 @@ KIND_METHODS = {
     "motion": ("motion",),
     "plurality": ("plurality",),
     "approval": ("approval",),
-    "score": ("score",),
+    "score": ("score", "for-withhold"),
     "grades": ("majority-judgment",),
     "ranked": ("plurality", *RANKED_METHODS),
 }
@@ -73,12 +80,28 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="coopgov tally",
         description="Count a ballot file and print the result as JSON (winners, ranking, explanation).",
+        epilog=(
+            "for-withhold counts score ballots (1 = For, 0 = Withhold, a candidate left out = no opinion; "
+            "any other mark makes the ballot null) and confirms a candidate whose For reaches the file's "
+            '"majority" share of For + Withhold (more than half for 1/2, at least the share otherwise; '
+            "--majority overrides, default 1/2). greedy and equal-shares count a participatory budget "
+            "from a Pabulib .pb file as an assembly counts it (greedy: skipping projects that do not fit, "
+            "ties by the seeded lottery; equal-shares: cost utility, add1 completion, official ties); "
+            "`coopgov budget` offers the other options."
+        ),
     )
     parser.add_argument("--method", required=True, choices=METHODS, help="the counting rule")
     parser.add_argument("--seats", type=int, help="places to fill (default: from the file, else 1)")
     parser.add_argument("--seed", default="0", help="seed of the tie-breaking lottery (default 0)")
     parser.add_argument(
-        "file", help="ballot file: .json (coopgov), .soc/.soi/.toc/.toi (PrefLib), .csv (Scottish)"
+        "--majority",
+        help="for-withhold: the share of For + Withhold a candidate needs, such as 1/2 or 2/3 "
+        '(default: the file\'s "majority", else 1/2)',
+    )
+    parser.add_argument(
+        "file",
+        help="ballot file: .json (coopgov), .soc/.soi/.toc/.toi (PrefLib), .csv (Scottish), "
+        ".pb (Pabulib, for greedy and equal-shares)",
     )
     return parser
 
@@ -124,7 +147,9 @@ def _first_preferences(profile: Any) -> tuple[list[str], list[PluralityBallot], 
     return ids, ballots, to_fraction(float(weights[~single].sum()))
 
 
-def _count_json(method: str, ballot_file: BallotFile, seats: int, seed: str) -> TallyResult:
+def _count_json(
+    method: str, ballot_file: BallotFile, seats: int, seed: str, majority: Fraction | None = None
+) -> TallyResult:
     kind = ballot_file.kind
     if method not in KIND_METHODS[kind]:
         raise UsageError(
@@ -135,6 +160,14 @@ def _count_json(method: str, ballot_file: BallotFile, seats: int, seed: str) -> 
             motion_ballots(ballot_file), ballot_file.rule or MotionRule(), electorate=ballot_file.electorate
         )
     cands = ballot_file.candidates
+    if method == "for-withhold":
+        return for_withhold(
+            cands,
+            score_ballots(ballot_file),
+            seats=seats,
+            majority=majority or ballot_file.majority or Fraction(1, 2),
+            seed=seed,
+        )
     if method == "plurality" and kind == "ranked":
         ids, ballots, null = _first_preferences(ranked_profile(ballot_file))
         result = plurality(ids, ballots, seats=seats, seed=seed)
@@ -197,7 +230,34 @@ def _with(result: TallyResult, extra: dict[str, Any]) -> TallyResult:
     )
 
 
-def tally_file(method: str, path: Path, *, seats: int | None = None, seed: str = "0") -> dict[str, Any]:
+def _count_budget(method: str, path: Path, seed: str) -> dict[str, Any]:
+    """A participatory budget from a Pabulib file: the keys `coopgov budget` prints, plus ``winners``
+    (the selected projects, the key every count prints)."""
+    from coopgov.domain.budgeting import equal_shares, greedy
+    from coopgov.domain.formats.pabulib import load_election
+
+    if not path.is_file():
+        raise UsageError("no such file")
+    election, _pb = load_election(path)
+    if method == "greedy":
+        counted = greedy(election, skip=True, tie_break="lottery", seed=seed)
+    else:
+        counted = equal_shares(election, completion="add1", tie_break="official", seed=seed)
+    out = counted.to_json()
+    out["winners"] = out["selected"]
+    out["seed"] = seed
+    out["file"] = str(path)
+    return out
+
+
+def tally_file(
+    method: str,
+    path: Path,
+    *,
+    seats: int | None = None,
+    seed: str = "0",
+    majority: str | None = None,
+) -> dict[str, Any]:
     """Read ``path`` by its extension, count it with ``method`` and return the JSON-ready result.
 
     Raises UsageError (a method that cannot count this file) or ValueError/OSError from the readers and
@@ -206,15 +266,33 @@ def tally_file(method: str, path: Path, *, seats: int | None = None, seed: str =
     suffix = path.suffix.lower()
     if seats is not None and seats < 1:
         raise UsageError("--seats must be at least 1")
+    share = None
+    if majority is not None:
+        if method != "for-withhold":
+            raise UsageError("--majority applies to for-withhold only")
+        try:
+            share = parse_majority(majority)
+        except ValueError as error:
+            raise UsageError(f"--majority: {error}") from None
+    if (method in BUDGET_METHODS) != (suffix == ".pb"):
+        if suffix == ".pb":
+            raise UsageError(
+                f"a Pabulib file holds a participatory budget; count it with {' or '.join(BUDGET_METHODS)}"
+            )
+        raise UsageError(f"method {method} counts a participatory budget: give a Pabulib .pb file")
+    if suffix == ".pb":
+        if seats is not None:
+            raise UsageError("--seats does not apply to a participatory budget (its budget decides)")
+        return _count_budget(method, path, seed)
     if suffix == ".json":
         ballot_file = read_ballot_file(path)
         n_seats = seats or ballot_file.seats or 1
-        result = _count_json(method, ballot_file, n_seats, seed)
+        result = _count_json(method, ballot_file, n_seats, seed, share)
         spoiled = spoiled_weight(ballot_file)
         if spoiled and ballot_file.kind != "motion":
             result = _with(result, {"spoiled_in_file": json_number(spoiled)})
     elif suffix in PREFLIB_EXTENSIONS or suffix == ".csv":
-        if method in ("approval", "score", "majority-judgment", "motion"):
+        if method in ("approval", "score", "majority-judgment", "motion", "for-withhold"):
             raise UsageError(
                 f"method {method} cannot count rankings; use plurality (first preferences), "
                 f"{', '.join(RANKED_METHODS)}"
@@ -226,7 +304,7 @@ def tally_file(method: str, path: Path, *, seats: int | None = None, seed: str =
         result = _count_ranked(method, profile, n_seats, seed)
     else:
         raise UsageError(
-            f"unknown file type {suffix or '(none)'}; expected .json, .soc, .soi, .toc, .toi or .csv"
+            f"unknown file type {suffix or '(none)'}; expected .json, .soc, .soi, .toc, .toi, .csv or .pb"
         )
     out = result.to_json()
     out["seats"] = n_seats
@@ -243,7 +321,9 @@ def main(argv: list[str]) -> int:
         print(f"coopgov tally: {error}", file=sys.stderr)
         return 2
     try:
-        out = tally_file(args.method, Path(args.file), seats=args.seats, seed=args.seed)
+        out = tally_file(
+            args.method, Path(args.file), seats=args.seats, seed=args.seed, majority=args.majority
+        )
     except UsageError as error:
         print(f"coopgov tally: {args.file}: {error}", file=sys.stderr)
         return 2

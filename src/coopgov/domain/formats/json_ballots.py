@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coopgov.domain.voting.choice import ApprovalBallot, PluralityBallot, ScoreBallot
+from coopgov.domain.voting.for_withhold import parse_majority
 from coopgov.domain.voting.majority_judgment import GradeBallot
 from coopgov.domain.voting.motion import (
     PRESETS,
@@ -82,6 +83,8 @@ class BallotFile:
     rule: MotionRule | None = None
     electorate: Fraction | Mapping[str, Fraction] | None = None
     title: str = ""
+    #: For / Withhold elections (score ballots, 1 = For, 0 = Withhold): the share of For a candidate needs.
+    majority: Fraction | None = None
 
 
 class _Problem(Exception):
@@ -198,6 +201,7 @@ _TOP_KEYS = {
     "colleges",
     "college_bounds",
     "electorate",
+    "majority",
     "ballots",
 }
 
@@ -267,6 +271,18 @@ def _parse(document: Any) -> BallotFile:
     max_score = _number(document.get("max_score", 10), ("max_score",), "max_score")
     if min_score >= max_score:
         raise _Problem(("max_score",), "max_score must be above min_score")
+
+    majority = None
+    if "majority" in document:
+        if kind != "score":
+            raise _Problem(("majority",), "only For / Withhold elections (score ballots) take a majority")
+        raw_majority = document["majority"]
+        try:
+            majority = parse_majority(str(raw_majority)) if isinstance(raw_majority, str | int) else None
+        except ValueError as error:
+            raise _Problem(("majority",), str(error)) from None
+        if majority is None:
+            raise _Problem(("majority",), 'expected a share such as "1/2" or "2/3"')
 
     rule, electorate = None, None
     if kind == "motion":
@@ -343,6 +359,7 @@ def _parse(document: Any) -> BallotFile:
         rule=rule,
         electorate=electorate,
         title=title,
+        majority=majority,
     )
 
 
@@ -690,6 +707,8 @@ def dumps_ballot_file(ballot_file: BallotFile) -> str:
     if ballot_file.kind == "score":
         head["min_score"] = _json_fraction(ballot_file.min_score)
         head["max_score"] = _json_fraction(ballot_file.max_score)
+        if ballot_file.majority is not None:
+            head["majority"] = exact(ballot_file.majority)
     rule = ballot_file.rule
     if ballot_file.kind == "motion" and rule is not None:
         head["rule"] = {

@@ -12,7 +12,7 @@ without a ballot; the result says so and lists them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from coopgov.domain.voting.choice import ScoreBallot
@@ -33,6 +33,21 @@ def parse_majority(text: str) -> Fraction:
     if not 0 < value <= 1:
         raise ValueError(f"the share of For must be above 0 and at most 1, not {text}")
     return value
+
+
+def invalid_mark(marks: Mapping[str, object]) -> tuple[str, object] | None:
+    """The first candidate whose mark is neither For (1) nor Withhold (0), with that mark, or None.
+    A candidate left out is "no opinion"; a JSON true/false is not a mark."""
+    for candidate, mark in marks.items():
+        if isinstance(mark, bool) or not isinstance(mark, int | float | str):
+            return candidate, mark
+        try:
+            value = Fraction(mark)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return candidate, mark
+        if value not in (FOR, WITHHOLD):
+            return candidate, mark
+    return None
 
 
 def confirmed(votes_for: Fraction, votes_withhold: Fraction, majority: Fraction) -> bool:
