@@ -95,7 +95,12 @@ def test_a_member_joins_a_community_then_leaves_it(live_server: Any, world: Any,
     assert rows.count() == 1 and rows.get().left_at is not None
 
 
-def test_staff_read_who_is_not_heard_on_a_dashboard(live_server: Any, world: Any, new_page: Any) -> None:
+def test_staff_read_who_is_not_heard_on_a_dashboard_and_answer_a_recommendation(
+    live_server: Any, world: Any, new_page: Any
+) -> None:
+    from coopgov.followup.models import Recommendation
+
+    _cycle(world)
     page = new_page()
     sign_in(page, live_server.url, "staff@example.org", with_totp=True)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Participation dashboards").click()
@@ -106,3 +111,12 @@ def test_staff_read_who_is_not_heard_on_a_dashboard(live_server: Any, world: Any
     assert table.locator("tbody tr").count() >= 1
     assert page.get_by_role("region", name="How to read these figures").is_visible()
     assert serious_violations(page) == []
+    page.goto(f"{live_server.url}/follow-up/sip/5/")
+    answer = page.get_by_role("region", name="Record the body's answer")
+    answer.get_by_label("New status").select_option(label="In progress")
+    answer.get_by_label("Response of the body").fill("Mis à l'ordre du jour du prochain conseil.")
+    assert serious_violations(page) == []
+    answer.get_by_role("button", name="Record the answer").click()
+    assert page.get_by_role("status").inner_text() == "The answer has been recorded and the followers told."
+    assert "Mis à l'ordre du jour" in page.get_by_role("region", name="Response of the body").inner_text()
+    assert Recommendation.objects.get(cycle__slug="sip", number=5).status == "in_progress"
