@@ -39,7 +39,8 @@ def open_assembly(world: Any) -> Any:
 
 
 def _clean(page: Any, seen: dict[str, list[str]]) -> None:
-    seen[page.url] = serious_violations(page)
+    """axe-core's serious violations of the page as it is now (each visit kept, in order)."""
+    seen[f"{len(seen) + 1}. {page.url}"] = serious_violations(page)
 
 
 def test_a_member_proxies_then_votes_changes_their_vote_and_finds_the_receipt_in_the_ballot_file(
@@ -67,6 +68,7 @@ def test_a_member_proxies_then_votes_changes_their_vote_and_finds_the_receipt_in
     page.get_by_role("button", name="Revoke my proxy").click()
     assert "Your proxy has been revoked; you may vote yourself." in page.get_by_role("status").inner_text()
     assert Proxy.objects.get().revoked_at is not None
+    _clean(page, seen)
 
     # A first vote, then a change of mind: only the last receipt stays.
     page.get_by_role("link", name="Vote", exact=True).click()
@@ -77,10 +79,13 @@ def test_a_member_proxies_then_votes_changes_their_vote_and_finds_the_receipt_in
     _clean(page, seen)
     page.get_by_role("link", name="Back to the assembly").click()
     assert page.get_by_text(re.compile("You voted .*; you may change your vote until closing.")).is_visible()
+    _clean(page, seen)
     page.get_by_role("link", name="Change my vote").click()
+    _clean(page, seen)
     page.get_by_label("Against", exact=True).check()
     page.get_by_role("button", name="Cast my vote").click()
     receipt = page.locator(".receipt").inner_text()
+    _clean(page, seen)
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", receipt) and receipt != first
 
     # Staff close, count and publish; the member downloads the file and finds their receipt in it.
@@ -88,6 +93,7 @@ def test_a_member_proxies_then_votes_changes_their_vote_and_finds_the_receipt_in
     services.result_compute(item=item, actor="e2e", seed="5")
     services.result_publish(item=item, actor="e2e")
     page.goto(f"{live_server.url}/assemblies/{a.pk}/")
+    _clean(page, seen)
     page.get_by_role("link", name="Result", exact=True).click()
     _clean(page, seen)
     with page.expect_download() as download:

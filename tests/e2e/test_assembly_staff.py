@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 
 
 def _clean(page: Any, seen: dict[str, list[str]]) -> None:
-    seen[page.url] = serious_violations(page)
+    """axe-core's serious violations of the page as it is now (each visit kept, in order)."""
+    seen[f"{len(seen) + 1}. {page.url}"] = serious_violations(page)
 
 
 def _french_members(world: Any) -> dict[str, list[Any]]:
@@ -67,6 +68,7 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
     page = new_page()
     sign_in(page, live_server.url, "staff@example.org", with_totp=True)
     page.get_by_role("link", name="Assemblies", exact=True).click()
+    _clean(page, seen)
     page.get_by_role("link", name="Create an assembly").click()
     _clean(page, seen)
     page.get_by_role("region", name="Smart France").get_by_role(
@@ -104,6 +106,7 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
     page.get_by_role("button", name="Convene: freeze the electorate and send the convocation").click()
     assert "The assembly is convened" in page.get_by_role("status").inner_text()
     assert ElectorateEntry.objects.filter(assembly=assembly, eligible=True).count() == 10
+    _clean(page, seen)
     page.get_by_role("button", name="Open voting on every item").click()
     assert "Voting is open on every item." in page.get_by_role("status").inner_text()
     _clean(page, seen)
@@ -126,6 +129,7 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
 
     page.get_by_role("button", name="Close voting on every item").click()
     assert "Voting is closed on every open item." in page.get_by_role("status").inner_text()
+    _clean(page, seen)
     page.get_by_role("button", name="Count and publish the results").click()
     assert "The results are counted and published." in page.get_by_role("status").inner_text()
     assembly.refresh_from_db()
@@ -133,6 +137,7 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
     _clean(page, seen)
 
     page.get_by_role("link", name="The assembly as members see it").click()
+    _clean(page, seen)
     page.get_by_role("link", name="Result", exact=True).click()
     _clean(page, seen)
     main = page.get_by_role("main")
