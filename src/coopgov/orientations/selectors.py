@@ -227,7 +227,7 @@ def orientations_of(unit: Unit) -> list[Proposal]:
     """The roll-up proposals (orientations) in the processes of ``unit``: proposals with at least one source
     (bundled items or merged duplicates), newest first."""
     return list(
-        Proposal.objects.filter(process__unit=unit)
+        Proposal.objects.filter(process__unit=unit, hidden_at__isnull=True)
         .filter(Q(rollup_sources__isnull=False) | Q(merged_from__isnull=False))
         .exclude(status=Proposal.Status.MERGED)
         .select_related("process")
@@ -236,13 +236,26 @@ def orientations_of(unit: Unit) -> list[Proposal]:
     )
 
 
+def roll_up_targets(unit: Unit, most_supported: int = 100) -> list[Proposal]:
+    """Proposals of ``unit`` that items may be added to: its orientations, then its most supported other
+    open proposals (a unit may hold thousands; the list stays short)."""
+    existing = orientations_of(unit)
+    others = (
+        Proposal.objects.filter(process__unit=unit, hidden_at__isnull=True)
+        .exclude(status__in=[Proposal.Status.MERGED, Proposal.Status.WITHDRAWN])
+        .exclude(pk__in=[o.pk for o in existing])
+        .order_by("-support_count", "-id")[:most_supported]
+    )
+    return [*existing, *others]
+
+
 def levels() -> list[tuple[Unit, int]]:
     """The units orientations rise to (the group, the national cooperatives), each with its number of
     orientations (roll-up proposals not merged away)."""
     units = list(Unit.objects.filter(kind__in=[Unit.Kind.GROUP, Unit.Kind.COOPERATIVE]).order_by("path"))
     counts: dict[int, int] = defaultdict(int)
     rows = (
-        Proposal.objects.filter(process__unit__in=units)
+        Proposal.objects.filter(process__unit__in=units, hidden_at__isnull=True)
         .filter(Q(rollup_sources__isnull=False) | Q(merged_from__isnull=False))
         .exclude(status=Proposal.Status.MERGED)
         .values_list("process__unit_id", "pk")

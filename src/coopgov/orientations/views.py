@@ -97,11 +97,7 @@ def roll_up(request: HttpRequest, code: str) -> HttpResponse:
     if not candidates and not contributions and not user.has_perm("orientations.roll_up", unit):
         raise PermissionDenied
     processes = list(Process.objects.filter(unit=unit).order_by("-created_at"))
-    orientations = list(
-        Proposal.objects.filter(process__unit=unit, hidden_at__isnull=True)
-        .exclude(status__in=services.CLOSED)
-        .order_by("-created_at")
-    )
+    orientations = selectors.roll_up_targets(unit)
     form = RollupForm(
         request.POST or None,
         proposals=[(p.pk, _item_label(p)) for p in candidates],
