@@ -6,13 +6,18 @@ SHA-256, method, seed and code version), and ``item_count`` picks the right coun
   ``coopgov.domain.voting.for_withhold``.
 - Acclamation: no ballot; the candidates are elected when they are no more than the seats.
 - Participatory budget: the approval ballots written as a Pabulib file, counted by the same functions as
-  `coopgov budget FILE.pb --method greedy|equal-shares`; a ballot weighing n (proxies) is n ballots.
+  `coopgov tally --method greedy|equal-shares FILE.pb`; a ballot weighing n (proxies) is n ballots.
+
+The quorum of every item is on the weight present or represented: ballots (with the proxies applied),
+and for elections, polls and budgets also the members present in a room who did not vote on the item
+(with the proxies they hold). A motion already counts them: its closing gives each an abstention ballot.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -25,7 +30,12 @@ from django.utils.translation import gettext as _
 import coopgov
 from coopgov.audit.services import audit_record
 from coopgov.decisions.models import BUDGET_METHODS, Assembly, ElectorateEntry, Item, Result
-from coopgov.decisions.services import DecisionRefused, build_ballot_file, result_compute
+from coopgov.decisions.services import (
+    DecisionRefused,
+    _resolved_weights,
+    build_ballot_file,
+    result_compute,
+)
 from coopgov.domain.budgeting import Ballot as BudgetBallot
 from coopgov.domain.budgeting import BudgetingError, Election, Project, equal_shares, greedy
 from coopgov.domain.formats.json_ballots import approval_ballots, dumps_ballot_file, score_ballots
@@ -34,20 +44,31 @@ from coopgov.domain.voting.for_withhold import acclamation, for_withhold, parse_
 from coopgov.domain.voting.motion import MotionRule, rule_from_preset
 from coopgov.domain.voting.numbers import json_number
 
-#: How each budget method is run, and the `coopgov budget` options that recount it.
+#: How each budget method is run: `coopgov tally --method M FILE.pb` runs it the same way, and these are
+#: the `coopgov budget` options that do too.
 BUDGET_OPTIONS = {
     "greedy": "--method greedy --tie-break lottery",
     "equal-shares": "--method equal-shares --completion add1 --tie-break official",
 }
 
 
+@transaction.atomic
 def item_count(*, item: Item, actor: Any, seed: str | None = None, now: datetime | None = None) -> Result:
-    """Count a closed item with the count its method needs."""
+    """Count a closed item with the count its method needs. An election decided by acclamation has no
+    ballot to count: its stored result stays as it is."""
+    acclaimed = Result.objects.filter(item_id=item.pk, result__method="acclamation").first()
+    if acclaimed is not None:
+        return acclaimed
     if item.method == "for-withhold":
         return for_withhold_compute(item=item, actor=actor, seed=seed, now=now)
     if item.method in BUDGET_METHODS:
         return budget_compute(item=item, actor=actor, seed=seed, now=now)
-    return result_compute(item=item, actor=actor, seed=seed, now=now)
+    result = result_compute(item=item, actor=actor, seed=seed, now=now)
+    if item.ballot_kind != "motion":
+        # Elections and polls: the members present in a room count for the quorum too.
+        result.participation, result.quorum_reached = _participation(result.item)
+        result.save(update_fields=["participation", "quorum_reached"])
+    return result
 
 
 def _closed(item: Item) -> Item:
@@ -61,14 +82,38 @@ def _closed(item: Item) -> Item:
     return locked
 
 
+def room_presence(item: Item) -> tuple[int, Fraction]:
+    """The members present in a room of the item's assembly (of its collège, if it has one) who did not
+    vote on it, and their weight with the proxies they hold (resolved as at closing: a giver who voted
+    overrides their proxy). None for a motion, whose closing already gave each an abstention ballot."""
+    if item.ballot_kind == "motion":
+        return 0, Fraction(0)
+    present = ElectorateEntry.objects.filter(
+        assembly_id=item.assembly_id, eligible=True, presence__isnull=False
+    ).exclude(participations__item=item)
+    if item.college:
+        present = present.filter(college=item.college)
+    silent = list(present.only("id", "weight", "college").order_by("id"))
+    if not silent:
+        return 0, Fraction(0)
+    voters = list(
+        ElectorateEntry.objects.filter(participations__item=item)
+        .only("id", "weight", "college")
+        .order_by("id")
+    )
+    weights = _resolved_weights(item, voters + silent).weights
+    return len(silent), sum((weights[str(e.pk)] for e in silent), Fraction(0))
+
+
 def _participation(item: Item) -> tuple[dict[str, Any], bool]:
-    """Electorate, voters and weight present, and the assembly's quorum on the weight present or
-    represented (as for every election and poll)."""
+    """Electorate, voters and weight present or represented (ballots, and members present in a room who
+    did not vote), and the assembly's quorum on that weight (as for every election, poll and budget)."""
     entries = ElectorateEntry.objects.filter(assembly=item.assembly, eligible=True)
     if item.college:
         entries = entries.filter(college=item.college)
     electorate = Fraction(entries.aggregate(t=Sum("weight"))["t"] or 0)
-    present = Fraction(item.ballots.aggregate(t=Sum("weight"))["t"] or 0)
+    in_room, room_weight = room_presence(item)
+    present = Fraction(item.ballots.aggregate(t=Sum("weight"))["t"] or 0) + room_weight
     preset = item.preset or item.assembly.preset
     rule = rule_from_preset(preset, convocation=item.assembly.convocation) if preset else MotionRule()
     return (
@@ -76,6 +121,7 @@ def _participation(item: Item) -> tuple[dict[str, Any], bool]:
             "electorate": json_number(electorate),
             "voters": item.participations.count(),
             "present_or_represented": json_number(present),
+            "present_in_room_without_vote": in_room,
             "proxies": item.proxy_report,
             "quorum": str(rule.quorum),
         },
@@ -129,7 +175,10 @@ def for_withhold_compute(
         majority = parse_majority(locked.majority)
     except ValueError as error:
         raise DecisionRefused("bad_majority", str(error)) from None
-    ballot_file = build_ballot_file(locked)
+    # The published file says how to read it: marks 1 (For) and 0 (Withhold), and the share of For needed.
+    ballot_file = replace(
+        build_ballot_file(locked), majority=majority, min_score=Fraction(0), max_score=Fraction(1)
+    )
     text = dumps_ballot_file(ballot_file)
     seed = seed if seed is not None else secrets.token_hex(8)
     counted = for_withhold(
@@ -155,7 +204,6 @@ def for_withhold_compute(
     )
 
 
-@transaction.atomic
 @transaction.atomic
 def election_acclaim(*, item: Item, actor: Any, now: datetime | None = None) -> Result:
     """Declare the candidates of an election elected by acclamation, without a ballot.
@@ -259,7 +307,7 @@ def budget_compute(*, item: Item, actor: Any, seed: str | None = None, now: date
     out = counted.to_json()
     out["winners"] = out["selected"]  # the key every stored result has
     out["seed"] = seed
-    out["recount"] = f"coopgov budget budget.pb {BUDGET_OPTIONS[locked.method]} --seed {seed}"
+    out["recount"] = f"coopgov tally --method {locked.method} --seed {seed} budget.pb"
     participation, quorum = _participation(locked)
     return _store(
         locked,

@@ -45,6 +45,7 @@ from coopgov.domain.formats.json_ballots import (
     loads_ballot_file,
 )
 from coopgov.domain.voting import weights as voting_weights
+from coopgov.domain.voting.for_withhold import invalid_mark
 from coopgov.domain.voting.motion import SCIC_COLLEGE_BOUNDS, MotionRule, rule_from_preset
 from coopgov.domain.voting.numbers import json_number, to_fraction
 from coopgov.members.models import Category, Membership, ShareMovement
@@ -378,6 +379,18 @@ def _validate_vote(item: Item, content: Any) -> None:
         head["candidates"] = list(item.options.values_list("key", flat=True))
     if item.ballot_kind == "grades":
         head["grades"] = item.grades or DEFAULT_GRADES
+    if item.method == "for-withhold" and isinstance(content, dict):
+        # For (1), Withhold (0) or left out: any other mark would be counted as a null ballot.
+        wrong = invalid_mark(content)
+        if wrong is not None:
+            raise DecisionRefused(
+                "invalid_mark",
+                _(
+                    "The mark for candidate %(candidate)s is %(value)s: give For (1) or Withhold (0), "
+                    "or leave the candidate out for no opinion."
+                )
+                % {"candidate": wrong[0], "value": json.dumps(wrong[1])},
+            )
     try:
         loads_ballot_file(json.dumps(head), source="vote")
     except BallotFileError as error:

@@ -22,7 +22,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from coopgov.audit.services import audit_record
-from coopgov.decisions import services
+from coopgov.decisions import counting, services
 from coopgov.decisions.models import Assembly, AssemblySite, Item, Option, Result
 from coopgov.decisions.services import DecisionRefused
 from coopgov.domain.voting.motion import PRESETS
@@ -633,6 +633,7 @@ def assembly_publish(*, assembly: Assembly, actor: Any, seed: str | None = None)
         raise DecisionRefused("nothing_to_publish", _("Close voting before publishing the results."))
     results = []
     for item in closed:
-        services.result_compute(item=item, actor=actor, seed=seed)
+        # Each item with its own count (For / Withhold, budgets, acclamation kept as decided).
+        counting.item_count(item=item, actor=actor, seed=seed)
         results.append(services.result_publish(item=item, actor=actor))
     return results

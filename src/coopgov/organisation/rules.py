@@ -11,7 +11,7 @@ from typing import Any
 import rules
 
 from coopgov.organisation.models import Unit
-from coopgov.organisation.selectors import user_has_role_in
+from coopgov.organisation.selectors import user_has_role_in, user_role_units
 
 
 def _unit_of(obj: Any) -> Unit | None:
@@ -85,13 +85,29 @@ def is_the_sites_relay(user: Any, obj: Any = None) -> bool:
     return bool(getattr(obj, "relay_id", None) is not None and obj.relay_id == getattr(user, "pk", None))
 
 
+@rules.predicate
+def is_relay_of_a_site(user: Any, obj: Any = None) -> bool:
+    """The user runs a room of the assembly: named relay of one of its sites, or holding the relay role
+    in (or above) the antenna of one. A relay of an antenna where the assembly does not meet is not."""
+    assembly = getattr(obj, "assembly", obj)
+    sites = getattr(assembly, "sites", None)
+    if sites is None or not getattr(user, "is_authenticated", False):
+        return False
+    relay_paths = [unit.path for role, unit in user_role_units(user) if role == "relay"]
+    for relay_id, antenna_path in sites.values_list("relay_id", "antenna__path"):
+        if relay_id == user.pk or any(antenna_path.startswith(path) for path in relay_paths):
+            return True
+    return False
+
+
 rules.add_perm("decisions.manage_assembly", is_staff_here)
 rules.add_perm("decisions.view_electorate", is_staff_here | is_board_here)
 rules.add_perm("decisions.enter_for_member", is_staff_here)
 rules.add_perm("decisions.record_room_votes", is_relay_here | is_the_sites_relay)
 rules.add_perm("decisions.cast_ballot", is_in_electorate)
 rules.add_perm(
-    "decisions.view_assembly", is_member_of_cooperative | is_staff_here | is_board_here | is_relay_here
+    "decisions.view_assembly",
+    is_member_of_cooperative | is_staff_here | is_board_here | is_relay_here | is_relay_of_a_site,
 )
 
 
