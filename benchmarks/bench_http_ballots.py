@@ -237,6 +237,7 @@ def run_wrk(
         "BENCH_RECORD_DIR": str(folder),
         "BENCH_SUMMARY": str(folder / "summary.json"),
         "BENCH_PATH": path,
+        "BENCH_STOP": str(folder / "stop"),
     }
     command = [
         "wrk",
@@ -264,6 +265,8 @@ def run_wrk(
                 finished += text.endswith(b"END\n")
         if finished == args.connections:
             break
+        if args.max_seconds and time.monotonic() - started > args.max_seconds:
+            (folder / "stop").touch()  # each thread stops after its current response
         if done != last:
             last, last_change = done, time.monotonic()
         elif time.monotonic() - last_change > 60:
@@ -294,6 +297,12 @@ def main() -> int:
     )
     parser.add_argument(
         "--server-url", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=0,
+        help="stop the load after this long (0: when every cast is done)",
     )
     parser.add_argument("--keep-database", action="store_true")
     args = parser.parse_args()
@@ -389,6 +398,7 @@ def main() -> int:
             statuses=rec.statuses(records),
             socket_errors={k: v for k, v in summary["errors"].items() if k != "status"},
             threads_unfinished=unfinished,
+            stopped_early=(folder / "stop").exists(),
             seconds=round(seconds, 1),
             ballots_per_s=round(rate, 1),
             latency_ms={k: round(v / 1000, 1) for k, v in latency.items()},

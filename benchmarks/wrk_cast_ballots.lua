@@ -6,7 +6,8 @@
 -- Run with as many connections as threads (-t N -c N): each thread then has one connection, so its
 -- responses come back in the order of its requests: the response in hand answers the plan's next step.
 -- Paths come from the environment: BENCH_PLAN_DIR (plan-<thread>.txt), BENCH_RECORD_DIR
--- (record-<thread>.txt) and BENCH_SUMMARY (the JSON summary written at the end).
+-- (record-<thread>.txt), BENCH_SUMMARY (the JSON summary written at the end) and BENCH_STOP (a file
+-- whose existence asks the threads to stop early).
 
 local threads = {}
 local counter = 0
@@ -21,9 +22,11 @@ local plan = nil
 local answered = 0
 local record = nil
 local path = nil
+local stop_path = nil
 
 function init(args)
   path = os.getenv("BENCH_PATH")
+  stop_path = os.getenv("BENCH_STOP")
   plan = {}
   local name = string.format("%s/plan-%d.txt", os.getenv("BENCH_PLAN_DIR"), thread_number)
   for line in io.lines(name) do
@@ -64,6 +67,17 @@ function response(status, headers, body)
   local step = plan[answered]
   local receipt = string.match(body or "", '"receipt"%s*:%s*"([^"]+)"') or "-"
   record:write(string.format("%d %s %s %d %s\n", answered, step.voter, step.vote, status, receipt))
+  -- The benchmark asks every thread to stop early by creating BENCH_STOP: a thread then stops between
+  -- two requests, so no request is left without its recorded response.
+  local stop = io.open(stop_path, "r")
+  if stop ~= nil then
+    stop:close()
+    record:write("END\n")
+    record:flush()
+    answered = #plan
+    wrk.thread:stop()
+    return
+  end
   if answered == #plan then
     record:write("END\n")
     record:flush()
