@@ -116,17 +116,17 @@ def seed(proposals: int, comments: int) -> dict[str, Any]:
         rows = []
         for i in range(proposals):
             author = users[i % len(users)]
-            rows.append(
-                Proposal(
-                    process=process,
-                    author=author,
-                    author_name=f"Membre {i % len(users)}",
-                    language="nl" if i % 5 == 0 else "fr",
-                    title=f"Proposition {i}: {_sentence(rng, 5)}",
-                    body=_sentence(rng, 60),
-                    status="accepted" if i % 17 == 0 else "published",
-                )
+            row = Proposal(
+                process=process,
+                author=author,
+                author_name=f"Membre {i % len(users)}",
+                language="nl" if i % 5 == 0 else "fr",
+                title=f"Proposition {i}: {_sentence(rng, 5)}",
+                body=_sentence(rng, 60),
+                status="accepted" if i % 17 == 0 else "published",
             )
+            row.refresh_search_text()  # as the services keep it
+            rows.append(row)
         created = Proposal.objects.bulk_create(rows, batch_size=2000)
         # Spread the creation dates over a year (auto_now_add set them all to now).
         for i, proposal in enumerate(created):
@@ -176,7 +176,9 @@ def seed(proposals: int, comments: int) -> dict[str, Any]:
             proposal.support_count = support_counts[proposal.pk]
             proposal.comment_count = per_proposal.get(proposal.pk, 0)
         Proposal.objects.bulk_update(created, ["support_count", "comment_count"], batch_size=2000)
-    typical = next(p for p in created if 8 <= per_proposal.get(p.pk, 0) <= 12)
+    # A proposal with about the average number of comments (ten at the default sizes).
+    average = comments / max(1, proposals)
+    typical = min(created, key=lambda p: (abs(per_proposal.get(p.pk, 0) - average), p.pk))
     return {
         "process": process,
         "typical": typical,

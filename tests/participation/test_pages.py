@@ -211,3 +211,22 @@ def test_comments_come_twenty_threads_a_page_with_all_their_replies(world: World
     assert [c.body for c in one.context["pp"].comments[0].thread] == ["r", "rr"]
     three = client.get(proposal.get_absolute_url(), {"comments": 3})
     assert [c.body for c in three.context["pp"].comments] == [f"c{i}" for i in range(40, 45)]
+
+
+def test_the_search_ignores_case_and_accents_and_reads_translations(world: World, process: Process) -> None:
+    one, two, _three = _proposals(process, world.member_user, 3)
+    services.proposal_edit(
+        proposal=one, title="Cours de Néerlandais", body="Le soir.", actor=world.member_user
+    )
+    services.translation_add(
+        target=two, language="nl", title="Gedeelde werkplek", body="Een plek", actor=world.member_user
+    )
+    client = _client(world.member_user)
+
+    def found(q: str) -> list[str]:
+        page = client.get(process.get_absolute_url(), {"q": q}).context["p"].page
+        return [p.title for p in page.object_list]
+
+    assert found("neerlandais") == ["Cours de Néerlandais"]
+    assert found("WERKPLEK") == ["Idée 1"]
+    assert found("rien de tel") == []

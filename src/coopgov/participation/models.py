@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from coopgov.i18n_text import pick
 from coopgov.organisation.models import Unit
 from coopgov.participation.features import Feature, default_features
-from coopgov.participation.texts import Shown, shown
+from coopgov.participation.texts import Shown, search_text, shown
 
 
 class Component(models.TextChoices):
@@ -249,6 +249,8 @@ class Proposal(Moderated, MemberText):
         on_delete=models.SET_NULL,
         related_name="merged_from",
     )
+    # Title, text and every translation, folded (lower case, no accents): what the process page searches.
+    search_text = models.TextField(editable=False, default="", blank=True)
     support_count = models.PositiveIntegerField(_("supports"), default=0)
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -272,6 +274,16 @@ class Proposal(Moderated, MemberText):
     def __str__(self) -> str:
         return self.display_title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Whoever writes a proposal (these services, a roll-up of coopgov.orientations), the searched text
+        # follows the title, text and translations. Bulk writes set it themselves (refresh_search_text).
+        fields = kwargs.get("update_fields")
+        if fields is None or {"title", "body", "titles", "bodies"} & set(fields):
+            self.refresh_search_text()
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("participation:proposal", args=[self.pk])
 
@@ -294,6 +306,9 @@ class Proposal(Moderated, MemberText):
     @property
     def body_shown(self) -> Shown:
         return shown(self.body, self.language, self.bodies)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_text(self.title, self.body, self.titles, self.bodies)
 
 
 class Support(models.Model):

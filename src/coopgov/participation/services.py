@@ -39,6 +39,7 @@ from coopgov.participation.models import (
     Report,
     Support,
 )
+from coopgov.participation.texts import search_text
 
 TITLE_MAX = 200
 BODY_MAX = 10_000
@@ -335,6 +336,7 @@ def proposal_create(
         title=title,
         body=body,
         language=language,
+        search_text=search_text(title, body),
     )
     audit_record(
         actor=actor,
@@ -367,7 +369,10 @@ def proposal_edit(*, proposal: Proposal, title: str, body: str, actor: Any) -> P
     before = {"title": locked.title, "body": locked.body}
     locked.title, locked.body = title, body
     locked.titles, locked.bodies, locked.translated_by = {}, {}, {}
-    locked.save(update_fields=["title", "body", "titles", "bodies", "translated_by", "updated_at"])
+    locked.refresh_search_text()
+    locked.save(
+        update_fields=["title", "body", "titles", "bodies", "translated_by", "search_text", "updated_at"]
+    )
     audit_record(
         actor=actor,
         action="participation.proposal_edited",
@@ -536,7 +541,8 @@ def amendment_decide(*, amendment: Amendment, accept: bool, actor: Any, note: st
     if accept:
         proposal.body = locked.body
         proposal.bodies = {}  # translations of the old text no longer say the same thing
-        proposal.save(update_fields=["body", "bodies", "updated_at"])
+        proposal.refresh_search_text()
+        proposal.save(update_fields=["body", "bodies", "search_text", "updated_at"])
     audit_record(
         actor=actor,
         action="participation.amendment_decided",
@@ -766,7 +772,8 @@ def translation_add(
         locked.titles = {**locked.titles, language: _text(title, field="title", limit=TITLE_MAX)}
         locked.bodies = {**locked.bodies, language: _text(body, field="body", limit=BODY_MAX)}
         changed = {"title": locked.titles[language], "body": locked.bodies[language]}
-        fields = ["titles", "bodies"]
+        locked.refresh_search_text()
+        fields = ["titles", "bodies", "search_text"]
     else:
         locked.titles = {**locked.titles, language: _text(title, field="title", limit=TITLE_MAX)}
         description = _text(body, field="body", limit=BODY_MAX, required=False)

@@ -3,6 +3,7 @@ otherwise, always knowing which language is on screen (so pages can mark it with
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -41,3 +42,21 @@ def shown(
     if text:
         return Shown(text, reader, original, original_language)
     return Shown(original, original_language, original, original_language)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Créer" → "creer"), so a search finds "cantine" in "Cantine" and
+    "neerlandais" in "néerlandais"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_text(*parts: str | Mapping[str, str] | None) -> str:
+    """One folded text holding the original and every translation, searched with a plain LIKE."""
+    pieces: list[str] = []
+    for part in parts:
+        if isinstance(part, Mapping):
+            pieces.extend(str(v) for v in part.values() if v)
+        elif part:
+            pieces.append(part)
+    return fold("\n".join(pieces))

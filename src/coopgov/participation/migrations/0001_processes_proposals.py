@@ -7,279 +7,789 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0005_register_search_indexes'),
-        ('organisation', '0003_community_membership'),
+        ("members", "0005_register_search_indexes"),
+        ("organisation", "0003_community_membership"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('information', 'Information'), ('contribution', 'Contribution'), ('deliberation', 'Deliberation'), ('decision', 'Decision'), ('follow_up', 'Follow-up')], max_length=16, verbose_name='kind')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('titles', models.JSONField(blank=True, default=dict, verbose_name='titles by language')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('proposing', models.BooleanField(default=False, verbose_name='members may propose')),
-                ('supporting', models.BooleanField(default=False, verbose_name='members may support proposals')),
-                ('commenting', models.BooleanField(default=False, verbose_name='members may comment')),
-                ('amending', models.BooleanField(default=False, verbose_name='members may propose amendments')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("information", "Information"),
+                            ("contribution", "Contribution"),
+                            ("deliberation", "Deliberation"),
+                            ("decision", "Decision"),
+                            ("follow_up", "Follow-up"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("titles", models.JSONField(blank=True, default=dict, verbose_name="titles by language")),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                ("proposing", models.BooleanField(default=False, verbose_name="members may propose")),
+                (
+                    "supporting",
+                    models.BooleanField(default=False, verbose_name="members may support proposals"),
+                ),
+                ("commenting", models.BooleanField(default=False, verbose_name="members may comment")),
+                (
+                    "amending",
+                    models.BooleanField(default=False, verbose_name="members may propose amendments"),
+                ),
             ],
             options={
-                'verbose_name': 'phase',
-                'verbose_name_plural': 'phases',
-                'ordering': ('process', 'position'),
+                "verbose_name": "phase",
+                "verbose_name_plural": "phases",
+                "ordering": ("process", "position"),
             },
         ),
         migrations.CreateModel(
-            name='Process',
+            name="Process",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, verbose_name='short name in addresses')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('nl', 'Dutch'), ('en', 'English')], default='fr', max_length=5, verbose_name='language')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('titles', models.JSONField(blank=True, default=dict, verbose_name='titles by language')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('descriptions', models.JSONField(blank=True, default=dict, verbose_name='descriptions by language')),
-                ('components', models.JSONField(blank=True, default=coopgov.participation.models.default_components, verbose_name='components')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('current_phase', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='participation.phase', verbose_name='current phase')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='processes', to='organisation.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, verbose_name="short name in addresses")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("nl", "Dutch"), ("en", "English")],
+                        default="fr",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("titles", models.JSONField(blank=True, default=dict, verbose_name="titles by language")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "descriptions",
+                    models.JSONField(blank=True, default=dict, verbose_name="descriptions by language"),
+                ),
+                (
+                    "components",
+                    models.JSONField(
+                        blank=True,
+                        default=coopgov.participation.models.default_components,
+                        verbose_name="components",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "current_phase",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="participation.phase",
+                        verbose_name="current phase",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="processes",
+                        to="organisation.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'process',
-                'verbose_name_plural': 'processes',
-                'ordering': ('-created_at', '-id'),
+                "verbose_name": "process",
+                "verbose_name_plural": "processes",
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.AddField(
-            model_name='phase',
-            name='process',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='participation.process'),
+            model_name="phase",
+            name="process",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="phases", to="participation.process"
+            ),
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hidden_at', models.DateTimeField(blank=True, null=True, verbose_name='hidden at')),
-                ('hidden_reason', models.TextField(blank=True, verbose_name='reason for hiding')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('nl', 'Dutch'), ('en', 'English')], default='fr', max_length=5, verbose_name='language')),
-                ('translated_by', models.JSONField(blank=True, default=dict, verbose_name='translations added by')),
-                ('author_name', models.CharField(blank=True, max_length=200, verbose_name="author's name as shown")),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('titles', models.JSONField(blank=True, default=dict, verbose_name='titles by language')),
-                ('body', models.TextField(verbose_name='text')),
-                ('bodies', models.JSONField(blank=True, default=dict, verbose_name='texts by language')),
-                ('status', models.CharField(choices=[('published', 'Published'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn'), ('merged', 'Merged')], default='published', max_length=10, verbose_name='status')),
-                ('support_count', models.PositiveIntegerField(default=0, verbose_name='supports')),
-                ('comment_count', models.PositiveIntegerField(default=0, verbose_name='comments')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposals', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('author_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.person', verbose_name='on behalf of')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='participation.proposal', verbose_name='merged into')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rolled_up_from', to='participation.proposal', verbose_name='rolled up into')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='participation.process')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("hidden_at", models.DateTimeField(blank=True, null=True, verbose_name="hidden at")),
+                ("hidden_reason", models.TextField(blank=True, verbose_name="reason for hiding")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("nl", "Dutch"), ("en", "English")],
+                        default="fr",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "translated_by",
+                    models.JSONField(blank=True, default=dict, verbose_name="translations added by"),
+                ),
+                (
+                    "author_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="author's name as shown"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("titles", models.JSONField(blank=True, default=dict, verbose_name="titles by language")),
+                ("body", models.TextField(verbose_name="text")),
+                ("bodies", models.JSONField(blank=True, default=dict, verbose_name="texts by language")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("published", "Published"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                            ("merged", "Merged"),
+                        ],
+                        default="published",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("support_count", models.PositiveIntegerField(default=0, verbose_name="supports")),
+                ("comment_count", models.PositiveIntegerField(default=0, verbose_name="comments")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="proposals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "author_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="members.person",
+                        verbose_name="on behalf of",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "hidden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged_from",
+                        to="participation.proposal",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="rolled_up_from",
+                        to="participation.proposal",
+                        verbose_name="rolled up into",
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="participation.process",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposal',
-                'verbose_name_plural': 'proposals',
-                'ordering': ('-created_at', '-id'),
+                "verbose_name": "proposal",
+                "verbose_name_plural": "proposals",
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('process', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='participation.process')),
-                ('proposal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='participation.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to="participation.process",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to="participation.proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow',
-                'verbose_name_plural': 'follows',
+                "verbose_name": "follow",
+                "verbose_name_plural": "follows",
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hidden_at', models.DateTimeField(blank=True, null=True, verbose_name='hidden at')),
-                ('hidden_reason', models.TextField(blank=True, verbose_name='reason for hiding')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('nl', 'Dutch'), ('en', 'English')], default='fr', max_length=5, verbose_name='language')),
-                ('translated_by', models.JSONField(blank=True, default=dict, verbose_name='translations added by')),
-                ('stance', models.CharField(blank=True, choices=[('for', 'For'), ('against', 'Against'), ('question', 'Question'), ('', 'No stance')], default='', max_length=8, verbose_name='stance')),
-                ('body', models.TextField(verbose_name='comment')),
-                ('bodies', models.JSONField(blank=True, default=dict, verbose_name='comments by language')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('edited_at', models.DateTimeField(blank=True, null=True, verbose_name='edited at')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='participation.comment', verbose_name='in reply to')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='participation.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("hidden_at", models.DateTimeField(blank=True, null=True, verbose_name="hidden at")),
+                ("hidden_reason", models.TextField(blank=True, verbose_name="reason for hiding")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("nl", "Dutch"), ("en", "English")],
+                        default="fr",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "translated_by",
+                    models.JSONField(blank=True, default=dict, verbose_name="translations added by"),
+                ),
+                (
+                    "stance",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("for", "For"),
+                            ("against", "Against"),
+                            ("question", "Question"),
+                            ("", "No stance"),
+                        ],
+                        default="",
+                        max_length=8,
+                        verbose_name="stance",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="comment")),
+                ("bodies", models.JSONField(blank=True, default=dict, verbose_name="comments by language")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("edited_at", models.DateTimeField(blank=True, null=True, verbose_name="edited at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "hidden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="participation.comment",
+                        verbose_name="in reply to",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="participation.proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
-                'ordering': ('created_at', 'id'),
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
+                "ordering": ("created_at", "id"),
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=coopgov.participation.models.attachment_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='participation.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300,
+                        upload_to=coopgov.participation.models.attachment_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="participation.proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ('created_at', 'id'),
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ("created_at", "id"),
             },
         ),
         migrations.CreateModel(
-            name='Amendment',
+            name="Amendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hidden_at', models.DateTimeField(blank=True, null=True, verbose_name='hidden at')),
-                ('hidden_reason', models.TextField(blank=True, verbose_name='reason for hiding')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('nl', 'Dutch'), ('en', 'English')], default='fr', max_length=5, verbose_name='language')),
-                ('translated_by', models.JSONField(blank=True, default=dict, verbose_name='translations added by')),
-                ('base_body', models.TextField(verbose_name='text amended')),
-                ('body', models.TextField(verbose_name='proposed text')),
-                ('rationale', models.TextField(blank=True, verbose_name='why')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('decision_note', models.TextField(blank=True, verbose_name='answer')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendments', to='participation.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("hidden_at", models.DateTimeField(blank=True, null=True, verbose_name="hidden at")),
+                ("hidden_reason", models.TextField(blank=True, verbose_name="reason for hiding")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("nl", "Dutch"), ("en", "English")],
+                        default="fr",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "translated_by",
+                    models.JSONField(blank=True, default=dict, verbose_name="translations added by"),
+                ),
+                ("base_body", models.TextField(verbose_name="text amended")),
+                ("body", models.TextField(verbose_name="proposed text")),
+                ("rationale", models.TextField(blank=True, verbose_name="why")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                ("decision_note", models.TextField(blank=True, verbose_name="answer")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hidden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="amendments",
+                        to="participation.proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'amendment',
-                'verbose_name_plural': 'amendments',
-                'ordering': ('created_at', 'id'),
+                "verbose_name": "amendment",
+                "verbose_name_plural": "amendments",
+                "ordering": ("created_at", "id"),
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('offensive', 'Offensive or abusive'), ('spam', 'Spam or advertising'), ('personal_data', 'Discloses personal data'), ('off_topic', 'Off topic'), ('other', 'Other')], max_length=16, verbose_name='reason')),
-                ('details', models.TextField(blank=True, verbose_name='details')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('resolution', models.CharField(blank=True, choices=[('', 'Open'), ('hidden', 'Content hidden'), ('dismissed', 'Dismissed')], max_length=10, verbose_name='resolution')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('amendment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='participation.amendment')),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='participation.comment')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='participation.process')),
-                ('proposal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='participation.proposal')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("offensive", "Offensive or abusive"),
+                            ("spam", "Spam or advertising"),
+                            ("personal_data", "Discloses personal data"),
+                            ("off_topic", "Off topic"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("details", models.TextField(blank=True, verbose_name="details")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "resolution",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Open"), ("hidden", "Content hidden"), ("dismissed", "Dismissed")],
+                        max_length=10,
+                        verbose_name="resolution",
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "amendment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="participation.amendment",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="participation.comment",
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="participation.process",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="participation.proposal",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report',
-                'verbose_name_plural': 'reports',
-                'ordering': ('-created_at', '-id'),
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='Support',
+            name="Support",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supports', to='participation.proposal')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supports",
+                        to="participation.proposal",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'support',
-                'verbose_name_plural': 'supports',
+                "verbose_name": "support",
+                "verbose_name_plural": "supports",
             },
         ),
         migrations.AddConstraint(
-            model_name='process',
-            constraint=models.UniqueConstraint(fields=('unit', 'slug'), name='process_slug_unique_in_unit'),
+            model_name="process",
+            constraint=models.UniqueConstraint(fields=("unit", "slug"), name="process_slug_unique_in_unit"),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.UniqueConstraint(fields=('process', 'position'), name='phase_position_unique'),
+            model_name="phase",
+            constraint=models.UniqueConstraint(fields=("process", "position"), name="phase_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('starts_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='phase_ends_after_start'),
+            model_name="phase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("starts_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="phase_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['process', '-created_at', '-id'], name='proposal_process_recent_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["process", "-created_at", "-id"], name="proposal_process_recent_idx"),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['process', '-support_count', '-id'], name='proposal_process_supports_idx'),
+            model_name="proposal",
+            index=models.Index(
+                fields=["process", "-support_count", "-id"], name="proposal_process_supports_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['process', '-comment_count', '-id'], name='proposal_process_comments_idx'),
+            model_name="proposal",
+            index=models.Index(
+                fields=["process", "-comment_count", "-id"], name="proposal_process_comments_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['process', 'status'], name='proposal_process_status_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["process", "status"], name="proposal_process_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('merged_into', models.F('id')), _negated=True), name='proposal_not_merged_into_itself'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("merged_into", models.F("id")), _negated=True),
+                name="proposal_not_merged_into_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='proposal_not_its_own_parent'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="proposal_not_its_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='follow',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('process__isnull', False), ('proposal__isnull', True)), models.Q(('process__isnull', True), ('proposal__isnull', False)), _connector='OR'), name='follow_has_one_target'),
+            model_name="follow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("process__isnull", False), ("proposal__isnull", True)),
+                    models.Q(("process__isnull", True), ("proposal__isnull", False)),
+                    _connector="OR",
+                ),
+                name="follow_has_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='follow',
-            constraint=models.UniqueConstraint(condition=models.Q(('process__isnull', False)), fields=('user', 'process'), name='follow_process_once'),
+            model_name="follow",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("process__isnull", False)),
+                fields=("user", "process"),
+                name="follow_process_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='follow',
-            constraint=models.UniqueConstraint(condition=models.Q(('proposal__isnull', False)), fields=('user', 'proposal'), name='follow_proposal_once'),
+            model_name="follow",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("proposal__isnull", False)),
+                fields=("user", "proposal"),
+                name="follow_proposal_once",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['proposal', 'created_at', 'id'], name='comment_proposal_idx'),
+            model_name="comment",
+            index=models.Index(fields=["proposal", "created_at", "id"], name="comment_proposal_idx"),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['', 'for', 'against', 'question'])), name='comment_stance_known'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stance__in", ["", "for", "against", "question"])),
+                name="comment_stance_known",
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['process', 'resolution'], name='report_process_open_idx'),
+            model_name="report",
+            index=models.Index(fields=["process", "resolution"], name="report_process_open_idx"),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amendment__isnull', True), ('comment__isnull', True), ('proposal__isnull', False)), models.Q(('amendment__isnull', True), ('comment__isnull', False), ('proposal__isnull', True)), models.Q(('amendment__isnull', False), ('comment__isnull', True), ('proposal__isnull', True)), _connector='OR'), name='report_has_one_target'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("amendment__isnull", True), ("comment__isnull", True), ("proposal__isnull", False)
+                    ),
+                    models.Q(
+                        ("amendment__isnull", True), ("comment__isnull", False), ("proposal__isnull", True)
+                    ),
+                    models.Q(
+                        ("amendment__isnull", False), ("comment__isnull", True), ("proposal__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="report_has_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='support',
-            constraint=models.UniqueConstraint(fields=('proposal', 'user'), name='one_support_per_member'),
+            model_name="support",
+            constraint=models.UniqueConstraint(fields=("proposal", "user"), name="one_support_per_member"),
         ),
     ]

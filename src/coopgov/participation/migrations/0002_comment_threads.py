@@ -6,20 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participation', '0001_processes_proposals'),
+        ("participation", "0001_processes_proposals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='root',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='participation.comment', verbose_name='thread'),
+            model_name="comment",
+            name="root",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="participation.comment",
+                verbose_name="thread",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('parent__isnull', True)), fields=['proposal', 'created_at', 'id'], name='comment_top_level_idx'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("parent__isnull", True)),
+                fields=["proposal", "created_at", "id"],
+                name="comment_top_level_idx",
+            ),
         ),
     ]
