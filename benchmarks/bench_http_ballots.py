@@ -243,7 +243,7 @@ def run_wrk(
         "wrk",
         f"-t{args.connections}",
         f"-c{args.connections}",
-        "-d900s",
+        f"-d{int(max(2 * args.max_seconds, 3600))}s",  # the harness stops wrk when the plan is done
         "--timeout",
         "30s",
         "-s",
