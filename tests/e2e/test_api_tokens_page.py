@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-# The browser, its pages and the small cooperative of the browser tests (their fixtures, reused here).
-from tests.e2e.conftest import browser, new_page, world  # noqa: F401 - fixtures used by name
 from tests.e2e.helpers import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -16,8 +14,8 @@ pytestmark = pytest.mark.browser
 
 def test_an_officer_creates_and_revokes_a_token_by_keyboard_on_an_accessible_page(
     live_server: Any,
-    world: Any,  # noqa: F811 - the imported fixture
-    new_page: Any,  # noqa: F811 - the imported fixture
+    world: Any,
+    new_page: Any,
 ) -> None:
     from coopgov.accounts.models import ApiToken
 
