@@ -26,14 +26,14 @@ METHOD_KINDS: dict[str, str] = {
     "irv": "ranked",
     "stv-scottish": "ranked",
     "stv-meek": "ranked",
-    # Not `coopgov tally` methods: For/Withhold elections (coopgov.domain.voting.for_withhold) read
-    # score ballots (1 = For, 0 = Withhold); participatory budgets (`coopgov budget` methods) read
-    # approval ballots of projects. See docs/adr/0007-assembly-rooms-sections-budgets.md.
+    # For/Withhold elections read score ballots (1 = For, 0 = Withhold) with the file's majority share;
+    # participatory budgets read approval ballots of projects from a Pabulib file (`coopgov tally` hands
+    # them to the budgeting engine). See docs/methods/for-withhold.md and docs/adr/0007.
     "for-withhold": "score",
     "greedy": "approval",
     "equal-shares": "approval",
 }
-#: Methods counted outside `coopgov tally` (see coopgov.decisions.counting).
+#: Budget methods: counted by the budgeting engine on a Pabulib file (see coopgov.decisions.counting).
 BUDGET_METHODS = ("greedy", "equal-shares")
 DEFAULT_GRADES = ["excellent", "very good", "good", "fair", "poor", "reject"]
 
