@@ -177,9 +177,9 @@ def test_the_proposal_page_costs_the_same_queries_for_2_or_40_comments(
 
 
 # Session, user, roles, member places, unread notices, and the page's own reads (process page: process,
-# phases, count, ids of the page, its rows, supports, follow; proposal page: proposal, count and page of threads, their
-# replies, stances, amendments, attachments,
-# support, follow, rolled-up sources). Pinned exactly so a regression shows.
+# phases, count, ids of the page, its rows, supports, follow; proposal page: proposal, count and page of
+# threads, their replies, stances, amendments, attachments, support, follow, rolled-up sources). Pinned
+# exactly so a regression shows.
 PROCESS_PAGE_QUERIES = 13
 PROPOSAL_PAGE_QUERIES = 16
 
