@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +51,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _uploads_in_a_temporary_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploaded files of a test never land in the checkout's var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _no_language_carried_into_the_next_test() -> Iterator[None]:
+    """A test that activates a language does not leave it to the next one (data would be made in it)."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
