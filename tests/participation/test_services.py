@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from coopgov.accounts.models import User
 from coopgov.audit.models import AuditEntry
@@ -193,7 +194,7 @@ def test_an_attachment_of_the_wrong_type_or_content_is_refused(
 def test_an_attachment_over_five_megabytes_is_refused(world: World, process: Process) -> None:
     proposal = _propose(process, world.member_user)
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024))
-    with pytest.raises(ParticipationRefused) as refused:
+    with translation.override("en"), pytest.raises(ParticipationRefused) as refused:
         services.attachment_add(proposal=proposal, upload=big, actor=world.member_user)
     assert refused.value.code == "file_too_large" and "5 MB" in refused.value.message
 
