@@ -41,7 +41,10 @@ def use_language(page: Any, base_url: str, language: str) -> None:
 
 
 def serious_violations(page: Any) -> list[str]:
-    """axe-core's serious and critical violations on the page, one readable line per failing node."""
+    """axe-core's serious and critical violations on the page, one readable line per failing node.
+
+    A click that navigates returns before the next document exists; axe waits for it to load."""
+    page.wait_for_load_state("load")
     results = _AXE.run(page)
     found = []
     for violation in results.response["violations"]:

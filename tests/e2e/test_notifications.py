@@ -52,6 +52,7 @@ def test_a_member_reads_their_notices_by_keyboard_and_chooses_a_weekly_digest(
     assert Notification.objects.filter(recipient=world.member, read_at__isnull=True).count() == 0
 
     page.get_by_role("link", name="Comment je reçois mes notifications par courriel").click()
+    page.wait_for_url("**/notifications/settings/")
     assert serious_violations(page) == []
     page.get_by_label("un récapitulatif hebdomadaire").check()
     page.get_by_label("Réunions").select_option("immediate")
