@@ -62,6 +62,26 @@ def test_a_token_authenticates_its_owner_and_records_its_use(client, account: Us
     assert ApiToken.objects.get(user=account).last_used_at is not None
 
 
+def test_the_time_of_use_is_written_once_a_minute_not_on_every_request(
+    account: User, django_assert_num_queries
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coopgov.accounts.selectors import api_token_check
+
+    token = _create_token(account.email)
+    first = timezone.now()
+    assert api_token_check(token, now=first).user == account
+    with django_assert_num_queries(1):  # the token is read, its time of use is not written again
+        assert api_token_check(token, now=first + timedelta(seconds=59)).user == account
+    assert ApiToken.objects.get(user=account).last_used_at == first
+    later = first + timedelta(minutes=1)
+    assert api_token_check(token, now=later).user == account
+    assert ApiToken.objects.get(user=account).last_used_at == later
+
+
 def test_a_wrong_token_is_unauthorised(client, account: User) -> None:
     token = _create_token(account.email)
     response = _get(client, token[:-1] + ("x" if token[-1] != "x" else "y"))

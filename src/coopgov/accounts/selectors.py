@@ -47,6 +47,9 @@ def user_for_api_token(raw: str) -> User | None:
     return api_token_check(raw).user
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def api_token_check(raw: str, *, now: datetime | None = None) -> TokenCheck:
     """Whether ``raw`` authenticates someone now (docs/adr/0014-officer-tokens.md); marks it as used.
 
@@ -75,7 +78,10 @@ def api_token_check(raw: str, *, now: datetime | None = None) -> TokenCheck:
         return TokenCheck(None, "expired", expires_at)
     if officer and not token.has_totp:
         return TokenCheck(None, "officer_without_mfa")
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # The time of use is kept to the minute: a token that casts, reads and casts again in the same minute
+    # costs one write, not one per request (docs/adr/0006-casting-under-load.md).
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return TokenCheck(user)
 
 
