@@ -85,3 +85,21 @@ def test_the_result_is_readable_once_published(client, world):
     result = client.get(url, **bearer(user)).json()
     assert result["adopted"] is True and result["quorum_reached"] is True
     assert result["tally_method"] == "motion" and len(voters) == result["participation"]["electorate"]
+
+
+def test_changing_a_ballot_through_the_api_costs_a_bounded_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    """Thousands cast at once (docs/adr/0006-casting-under-load.md): the token is read, its time of use
+    not rewritten within the minute, the item read with its assembly, the caller's entry found and locked
+    in one query each; the rest is the ballot, the participation and the audit entry."""
+    a, item, _voters, (user, *_rest) = world
+    url = f"/api/v1/assemblies/{a.pk}/items/{item.pk}/ballot"
+    headers = bearer(user)
+    assert client.post(url, {"vote": "yes"}, content_type="application/json", **headers).status_code == 200
+    with django_assert_max_num_queries(15):
+        changed = client.post(url, {"vote": "no"}, content_type="application/json", **headers)
+    assert changed.status_code == 200
+    assert list(Ballot.objects.filter(item=item).values_list("receipt", "content")) == [
+        (changed.json()["receipt"], "no")
+    ]

@@ -132,20 +132,24 @@ def get_assembly(request: HttpRequest, assembly_id: Id) -> dict[str, Any]:
 def cast_ballot(request: HttpRequest, assembly_id: Id, item_id: Id, payload: BallotIn) -> dict[str, str]:
     # Only what casting needs (not the assembly's items nor the caller's person row): thousands of
     # members cast at once (docs/adr/0006-casting-under-load.md).
-    assembly = Assembly.objects.filter(pk=assembly_id).first()
-    if assembly is None:
-        raise HttpError(404, _("No assembly %(id)s.") % {"id": assembly_id})
-    if not request.user.has_perm("decisions.cast_ballot", assembly):
-        raise HttpError(403, _("You may not do this in this assembly."))
-    item = Item.objects.filter(pk=item_id, assembly=assembly).first()
+    # The item and its assembly (with the unit the audit entry names) in one query; the caller's entry is
+    # found and locked by the service.
+    item = Item.objects.select_related("assembly__unit").filter(pk=item_id, assembly_id=assembly_id).first()
     if item is None:
+        if not Assembly.objects.filter(pk=assembly_id).exists():
+            raise HttpError(404, _("No assembly %(id)s.") % {"id": assembly_id})
+        if not request.user.has_perm("decisions.cast_ballot", Assembly.objects.get(pk=assembly_id)):
+            raise HttpError(403, _("You may not do this in this assembly."))
         raise HttpError(404, _("No item %(id)s in this assembly.") % {"id": item_id})
-    entry = selectors.entry_of(assembly, getattr(request.user, "person_id", None))
-    if entry is None:
-        raise HttpError(403, _("You are not in the electorate of this assembly."))
+    if not request.user.has_perm("decisions.cast_ballot", item.assembly):
+        raise HttpError(403, _("You may not do this in this assembly."))
     try:
-        receipt = services.ballot_cast(item=item, entry=entry, content=payload.vote, actor=request.user)
+        receipt = services.ballot_cast(
+            item=item, person_id=request.user.person_id, content=payload.vote, actor=request.user
+        )
     except DecisionRefused as refused:
+        if refused.code == "not_in_electorate":
+            raise HttpError(403, refused.message) from None
         raise _refused(refused) from None
     return {"receipt": receipt}
 

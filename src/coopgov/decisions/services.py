@@ -406,26 +406,42 @@ def new_receipt() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def _item_for_casting(pk: int) -> Item:
-    """The item with its assembly and unit, its row share-locked until the cast commits (PostgreSQL:
-    casts share the lock, ``item_close``'s FOR UPDATE waits for them; SQLite serialises writes anyway)."""
+def _item_for_casting(item: Item) -> Item:
+    """The item read again, its row share-locked until the cast commits (PostgreSQL: casts share the
+    lock, ``item_close``'s FOR UPDATE waits for them; SQLite serialises writes anyway), in one query.
+
+    The assembly (and its unit) the caller already read is reused: nothing of it is locked by casting
+    either way, and its voting window is read as the caller found it a moment before."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {Item._meta.db_table} WHERE id = %s FOR SHARE", [pk])
-    return Item.objects.select_related("assembly__unit").get(pk=pk)
+        table = Item._meta.db_table
+        found = list(Item.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [item.pk]))  # noqa: S608
+        if not found:
+            raise Item.DoesNotExist(f"no item {item.pk}")
+        current = found[0]
+    else:
+        current = Item.objects.get(pk=item.pk)
+    if Item.assembly.is_cached(item) and Assembly.unit.is_cached(item.assembly):
+        current.assembly = item.assembly
+    else:
+        current.assembly = Assembly.objects.select_related("unit").get(pk=current.assembly_id)
+    return current
 
 
 @transaction.atomic
 def ballot_cast(
     *,
     item: Item,
-    entry: ElectorateEntry,
+    entry: ElectorateEntry | None = None,
     content: Any,
     actor: Any,
     channel: str = Participation.Channel.ONLINE,
     now: datetime | None = None,
+    person_id: int | None = None,
 ) -> str:
     """Cast or change a member's ballot on an open item; returns the new receipt code.
+
+    The member is given by their electorate ``entry``, or by their ``person_id`` (the API: the entry is
+    then found and locked in one query).
 
     One ballot per member per item: the electorate entry is locked (SELECT … FOR UPDATE), so concurrent
     casts of one member queue and the last one counts; the unique constraints on Participation and Ballot
@@ -437,12 +453,19 @@ def ballot_cast(
     audited without queueing on the audit chain's head (docs/adr/0006-casting-under-load.md).
     """
     _validate_vote(item, content)
-    locked_entry = (
-        ElectorateEntry.objects.select_for_update(of=("self",)).select_related("membership").get(pk=entry.pk)
-    )
+    entries = ElectorateEntry.objects.select_for_update(of=("self",)).select_related("membership")
+    if entry is not None:
+        found = entries.filter(pk=entry.pk).first()
+    elif person_id is not None:
+        found = entries.filter(assembly_id=item.assembly_id, membership__person_id=person_id).first()
+    else:
+        raise TypeError("ballot_cast needs the member's entry or person_id")
+    if found is None:
+        raise DecisionRefused("not_in_electorate", _("You are not in the electorate of this assembly."))
+    locked_entry = found
     # The time is read once the lock is held, so the order of cast times is the order of the casts.
     now = now or timezone.now()
-    current = _item_for_casting(item.pk)
+    current = _item_for_casting(item)
     if locked_entry.assembly_id != current.assembly_id or not locked_entry.eligible:
         raise DecisionRefused("not_in_electorate", _("You are not in the electorate of this assembly."))
     if current.status != Item.Status.OPEN:
