@@ -414,7 +414,7 @@ def _item_for_casting(item: Item) -> Item:
     either way, and its voting window is read as the caller found it a moment before."""
     if connection.vendor == "postgresql":
         table = Item._meta.db_table
-        found = list(Item.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [item.pk]))  # noqa: S608
+        found = list(Item.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [item.pk]))
         if not found:
             raise Item.DoesNotExist(f"no item {item.pk}")
         current = found[0]
