@@ -241,9 +241,11 @@ def _voices(unit: Unit, n: int) -> list[User]:
     return voices
 
 
-def _phases(today: date) -> list[services.PhasePlan]:
+def _phases(today: date, current: str) -> list[services.PhasePlan]:
+    """Thirty-day phases, the story's phase holding today (it began ten days ago), so the calendar and the
+    phase in force agree and ``coopgov advance_phases`` moves the demo on as the days pass."""
     plans = []
-    start = today - timedelta(days=60)
+    start = today - timedelta(days=30 * PHASE_KINDS.index(current) + 10)
     for kind in PHASE_KINDS:
         plans.append(services.PhasePlan(kind, starts_on=start, ends_on=start + timedelta(days=29)))
         start += timedelta(days=30)
@@ -273,7 +275,7 @@ def demo_participation(seed: int = 2026) -> dict[str, int]:
             language=spec.language,
             description=spec.description,
             components=components,
-            phases=_phases(today),
+            phases=_phases(today, spec.current),
             current=1,
             actor=actor,
         )

@@ -201,3 +201,77 @@ class ProcessForm(RefusalMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = reader_language()
+
+
+FEATURE_LABELS = {
+    "proposing": _("Members may propose"),
+    "supporting": _("Members may support proposals"),
+    "commenting": _("Members may comment"),
+    "amending": _("Members may propose amendments"),
+}
+
+
+class CalendarForm(forms.Form):
+    """The calendar of a process: for each phase its place in the order, its dates and its features.
+
+    Fields are named ``p<phase id>-<field>``; ``rows`` gives each phase with its bound fields, so the page
+    shows one group per phase. The form checks each value's shape; the service checks the calendar."""
+
+    FIELDS = ("position", "starts_on", "ends_on", "proposing", "supporting", "commenting", "amending")
+
+    def __init__(self, *args: Any, phases: list[Phase], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.phases = phases
+        count = len(phases)
+        for phase in phases:
+            prefix = f"p{phase.pk}-"
+            self.fields[prefix + "position"] = forms.IntegerField(
+                label=_("Place in the order"),
+                min_value=1,
+                max_value=count,
+                initial=phase.position,
+            )
+            for name, label in (("starts_on", _("Starts on")), ("ends_on", _("Ends on"))):
+                self.fields[prefix + name] = forms.DateField(
+                    label=label,
+                    required=False,
+                    initial=getattr(phase, name),
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                    input_formats=["%Y-%m-%d"],
+                    error_messages={"invalid": _("Enter a date as year-month-day, e.g. 2027-03-31.")},
+                )
+            self.fields[prefix + "ends_on"].help_text = _(
+                "Left empty, the phase lasts until staff put another phase in force."
+            )
+            for feature, label in FEATURE_LABELS.items():
+                self.fields[prefix + feature] = forms.BooleanField(
+                    label=label, required=False, initial=getattr(phase, feature)
+                )
+
+    @property
+    def rows(self) -> list[tuple[Phase, list[forms.BoundField]]]:
+        return [(phase, [self[f"p{phase.pk}-{name}"] for name in self.FIELDS]) for phase in self.phases]
+
+    def plan(self) -> list[services.PhaseDates]:
+        """What the staff member asked for, one row per phase (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        return [
+            services.PhaseDates(
+                phase_id=phase.pk,
+                position=data[f"p{phase.pk}-position"],
+                starts_on=data[f"p{phase.pk}-starts_on"],
+                ends_on=data[f"p{phase.pk}-ends_on"],
+                features=frozenset(f for f in FEATURE_LABELS if data[f"p{phase.pk}-{f}"]),
+            )
+            for phase in self.phases
+        ]
+
+    def add_refusals(self, refused: services.ParticipationRefused) -> None:
+        """Each mistake of the calendar beside its field; a refusal of the whole form above it."""
+        errors = getattr(refused, "errors", None)
+        if not errors:
+            self.add_error(None, refused.message)
+            return
+        for phase_id, field, message in errors:
+            name = f"p{phase_id}-{field}"
+            self.add_error(name if name in self.fields else None, message)

@@ -7,16 +7,19 @@ added each in ``translated_by`` (``{language: user id}``).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopgov.i18n_text import pick
 from coopgov.organisation.models import Unit
+from coopgov.participation import phase_calendar
 from coopgov.participation.features import Feature, default_features
 from coopgov.participation.texts import Shown, search_text, shown
 
@@ -30,6 +33,14 @@ class Component(models.TextChoices):
 
 def default_components() -> list[str]:
     return [Component.PROPOSALS.value]
+
+
+class PhaseSwitch(models.TextChoices):
+    """Who put the current phase of a process in force."""
+
+    CREATION = "creation", _("when the process was opened")
+    CALENDAR = "calendar", _("by the calendar")
+    HAND = "hand", _("by hand")
 
 
 class Process(models.Model):
@@ -51,6 +62,14 @@ class Process(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When and how the current phase was put in force: by the calendar (``coopgov advance_phases``), by
+    # hand (staff), or when the process was opened. ``phase_held``: put in force after its end date, so
+    # it stays in force until staff switch again or change its end date (phase_calendar.has_ended).
+    phase_since = models.DateTimeField(_("phase in force since"), null=True, blank=True)
+    phase_switched_by = models.CharField(
+        _("phase put in force"), max_length=10, choices=PhaseSwitch.choices, blank=True
+    )
+    phase_held = models.BooleanField(_("phase held past its end date"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -91,9 +110,27 @@ class Process(models.Model):
     def has_component(self, component: str) -> bool:
         return component in (self.components or [])
 
+    def phase_in_force(self, day: date | None = None) -> Phase | None:
+        """The phase in force on ``day`` (today by default): the current phase until its end date has
+        passed, then the phase the calendar puts there, even before ``coopgov advance_phases`` has stored
+        it — so an act between the end date and the next run obeys the calendar. None in a gap of the
+        calendar or after its last phase. Reads the phases (once per object) only when the current phase
+        has ended."""
+        current = self.current_phase
+        if current is None:
+            return None
+        day = day or timezone.localdate()
+        if not phase_calendar.has_ended(current.dates, day, self.phase_held):
+            return current
+        phases = self.__dict__.get("_calendar_phases")
+        if phases is None:
+            phases = self.__dict__["_calendar_phases"] = list(self.phases.order_by("position"))
+        found = phase_calendar.in_force(current.dates, [p.dates for p in phases], day, self.phase_held)
+        return next((p for p in phases if found is not None and p.pk == found.key), None)
+
     def feature_on(self, feature: Feature | str) -> bool:
-        """Whether the current phase allows ``feature``; no current phase allows nothing."""
-        phase = self.current_phase
+        """Whether the phase in force allows ``feature``; no phase in force allows nothing."""
+        phase = self.phase_in_force()
         return bool(phase is not None and phase.allows(feature))
 
 
@@ -144,6 +181,10 @@ class Phase(models.Model):
     @property
     def permission_unit(self) -> Unit:
         return self.process.unit
+
+    @property
+    def dates(self) -> phase_calendar.PhaseDates:
+        return phase_calendar.PhaseDates(self.pk, self.position, self.starts_on, self.ends_on)
 
     def allows(self, feature: Feature | str) -> bool:
         return bool(getattr(self, Feature(feature).value))

@@ -19,6 +19,8 @@ HIDDEN = {
     "amendment": "participation.amendment_hidden",
 }
 PHASE_CHANGED = "participation.phase_changed.%s"
+# The calendar (coopgov advance_phases) moved the process on: one kind per kind of phase, like PHASE_CHANGED.
+PHASE_ADVANCED = "participation.phase_advanced.%s"
 
 # Supports at which the author and the followers of a proposal hear about it.
 SUPPORT_MILESTONES = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
@@ -41,3 +43,23 @@ register(
 register(PHASE_CHANGED % "deliberation", _("“%(process)s” is now in its deliberation phase."))
 register(PHASE_CHANGED % "decision", _("“%(process)s” is now in its decision phase."))
 register(PHASE_CHANGED % "follow_up", _("“%(process)s” is now in its follow-up phase."))
+register(
+    PHASE_ADVANCED % "information",
+    _("“%(process)s” has entered its information phase on the date its calendar set."),
+)
+register(
+    PHASE_ADVANCED % "contribution",
+    _("“%(process)s” has entered its contribution phase on the date its calendar set."),
+)
+register(
+    PHASE_ADVANCED % "deliberation",
+    _("“%(process)s” has entered its deliberation phase on the date its calendar set."),
+)
+register(
+    PHASE_ADVANCED % "decision",
+    _("“%(process)s” has entered its decision phase on the date its calendar set."),
+)
+register(
+    PHASE_ADVANCED % "follow_up",
+    _("“%(process)s” has entered its follow-up phase on the date its calendar set."),
+)

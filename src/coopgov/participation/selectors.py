@@ -240,7 +240,7 @@ def open_reports(process: Process) -> list[Report]:
 
 
 def process_row(process: Process) -> dict[str, Any]:
-    phase = process.current_phase
+    phase = process.phase_in_force()  # the calendar's, once the current phase's end date has passed
     return {
         "id": process.pk,
         "slug": process.slug,

@@ -1,5 +1,5 @@
-"""Writes on processes: create and switch phases, propose, support, comment, amend, attach, report,
-moderate, follow and translate.
+"""Writes on processes: create and switch phases, set the phase calendar and follow it, propose, support,
+comment, amend, attach, report, moderate, follow and translate.
 
 Every act is atomic, re-checks the rule that matters at the moment of the act (the phase's feature, the
 one-support rule, the moderator's role) and is audited; the people concerned are notified through
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from coopgov.i18n_text import SUPPORTED
 from coopgov.notifications.services import notify
 from coopgov.organisation.models import Unit
 from coopgov.participation import notifications as kinds
+from coopgov.participation import phase_calendar
 from coopgov.participation.features import Feature
 from coopgov.participation.models import (
     Amendment,
@@ -34,6 +35,7 @@ from coopgov.participation.models import (
     Component,
     Follow,
     Phase,
+    PhaseSwitch,
     Process,
     Proposal,
     Report,
@@ -97,8 +99,11 @@ def _language(value: str, field: str = "language") -> str:
 
 
 def _require_feature(process: Process, feature: Feature) -> None:
-    """The phase in force when the act is recorded must allow it (re-read under lock)."""
-    phase = Phase.objects.filter(pk=Process.objects.filter(pk=process.pk).values("current_phase")[:1]).first()
+    """The phase in force when the act is recorded must allow it: the process is re-read, and its current
+    phase counts only until its end date has passed (then the calendar's phase does, even before
+    ``advance_phases`` has stored it)."""
+    fresh = Process.objects.select_related("current_phase").get(pk=process.pk)
+    phase = fresh.phase_in_force()
     if phase is None or not phase.allows(feature):
         messages = {
             Feature.PROPOSING: _("The current phase of this process does not take new proposals."),
@@ -219,7 +224,8 @@ def process_create(
         rows.append(phase)
     Phase.objects.bulk_create(rows)
     process.current_phase = Phase.objects.get(process=process, position=current + 1)
-    process.save(update_fields=["current_phase"])
+    _put_in_force(process, process.current_phase, PhaseSwitch.CREATION, timezone.now())
+    process.save(update_fields=PHASE_FIELDS)
     audit_record(
         actor=actor,
         action="participation.process_created",
@@ -234,27 +240,50 @@ def process_create(
     return process
 
 
+PHASE_FIELDS = ["current_phase", "phase_since", "phase_switched_by", "phase_held"]
+
+
+def _put_in_force(process: Process, phase: Phase, by: PhaseSwitch, now: datetime) -> None:
+    """Set the current phase (the caller saves PHASE_FIELDS). Put in force by hand or at the opening after
+    its end date, a phase is held: the calendar does not move the process on from it."""
+    process.current_phase = phase
+    process.phase_since, process.phase_switched_by = now, by
+    process.phase_held = phase.ends_on is not None and phase.ends_on < timezone.localdate(now)
+
+
 @transaction.atomic
 def process_phase_switch(*, process: Process, phase: Phase, actor: Any) -> Process:
-    """Put ``phase`` in force; the followers of the process are told what it now allows."""
+    """Staff put ``phase`` in force by hand, whatever the calendar says; the followers of the process are
+    told what it now allows. A phase put in force after its end date stays in force until staff switch
+    again or change its dates; otherwise the calendar moves the process on when the phase ends."""
     locked = (
         Process.objects.select_for_update(of=("self",)).select_related("current_phase").get(pk=process.pk)
     )
     if phase.process_id != locked.pk:
         raise ParticipationRefused("phase_elsewhere", _("This phase belongs to another process."), "phase")
     before = locked.current_phase.kind if locked.current_phase else None
-    if locked.current_phase_id == phase.pk:
+    same_phase = locked.current_phase_id == phase.pk
+    now = timezone.now()
+    held = phase.ends_on is not None and phase.ends_on < timezone.localdate(now)
+    if same_phase and locked.phase_switched_by == PhaseSwitch.HAND and locked.phase_held == held:
         return locked
-    locked.current_phase = phase
-    locked.save(update_fields=["current_phase"])
+    _put_in_force(locked, phase, PhaseSwitch.HAND, now)
+    locked.save(update_fields=PHASE_FIELDS)
     audit_record(
         actor=actor,
         action="participation.phase_switched",
         obj=locked,
         unit=locked.unit,
         before={"phase": before},
-        after={"phase": phase.kind, "position": phase.position},
+        after={
+            "phase": phase.kind,
+            "position": phase.position,
+            "by": PhaseSwitch.HAND.value,
+            "held_past_its_end": locked.phase_held,
+        },
     )
+    if same_phase:
+        return locked  # the same phase, now held by hand: nothing new to tell
     notify(
         recipients=_others(_followers(process=locked), actor),
         kind=kinds.PHASE_CHANGED % phase.kind,
@@ -289,6 +318,199 @@ def phase_features_set(*, phase: Phase, features: Iterable[str], actor: Any) -> 
         after={"features": [f.value for f in phase.features()]},
     )
     return phase
+
+
+# --- the phase calendar -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseDates:
+    """What staff set for one phase on the calendar page: its place in the order, its dates, its features."""
+
+    phase_id: int
+    position: int
+    starts_on: date | None = None
+    ends_on: date | None = None
+    features: frozenset[str] = frozenset()
+
+
+class CalendarRefused(ParticipationRefused):
+    """A calendar with mistakes: ``errors`` holds one ``(phase id, field, message)`` per mistake."""
+
+    def __init__(self, errors: list[tuple[int, str, str]]) -> None:
+        super().__init__("calendar", _("Nothing was saved: please correct the fields marked below."))
+        self.errors = errors
+
+
+def _day(value: date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value is not None else ""
+
+
+def _problem_message(problem: phase_calendar.Problem, phases: dict[int, Phase], count: int) -> str:
+    other = phases.get(problem.other) if problem.other is not None else None
+    other_title = other.display_title if other is not None else ""
+    if problem.code == "position_range":
+        return _("Give a place in the order between 1 and %(count)s.") % {"count": count}
+    if problem.code == "position_repeated":
+        return _("“%(other)s” already has this place in the order; each phase needs its own.") % {
+            "other": other_title
+        }
+    if problem.code == "end_without_start":
+        return _("Give the start date too: a phase with an end date needs a start date.")
+    if problem.code == "end_before_start":
+        return _("The end date is before the start date.")
+    if problem.code == "after_open_end":
+        return _(
+            "“%(other)s”, the phase before this one, has no end date: give it one that comes before "
+            "this phase starts."
+        ) % {"other": other_title}
+    assert problem.code == "overlap"
+    return _(
+        "This phase must start after “%(other)s”, the phase before it, ends (%(end)s): phases follow "
+        "their order and do not overlap."
+    ) % {"other": other_title, "end": _day(other.ends_on if other is not None else None)}
+
+
+def _calendar_row(phase: Phase) -> dict[str, Any]:
+    return {
+        "phase": phase.pk,
+        "kind": phase.kind,
+        "position": phase.position,
+        "starts_on": phase.starts_on.isoformat() if phase.starts_on else None,
+        "ends_on": phase.ends_on.isoformat() if phase.ends_on else None,
+        "features": [f.value for f in phase.features()],
+    }
+
+
+@transaction.atomic
+def process_calendar_set(
+    *, process: Process, rows: Sequence[PhaseDates], actor: Any, now: datetime | None = None
+) -> Process:
+    """Set the order, dates and features of every phase of the process at once, or nothing: each mistake
+    is named with its phase and field (``CalendarRefused``). If the phase in force has ended under the
+    new dates, the process moves on at once, as ``advance_phases`` would."""
+    locked = Process.objects.select_for_update(of=("self",)).get(pk=process.pk)
+    phases = {p.pk: p for p in Phase.objects.select_for_update().filter(process=locked).order_by("position")}
+    given = [row.phase_id for row in rows]
+    if sorted(given) != sorted(phases):
+        raise ParticipationRefused(
+            "calendar_phases", _("The calendar must list each phase of this process once."), "phases"
+        )
+    errors: list[tuple[int, str, str]] = []
+    known = {f.value for f in Feature}
+    for row in rows:
+        unknown = set(row.features) - known
+        if unknown:
+            errors.append(
+                (
+                    row.phase_id,
+                    "features",
+                    _("Unknown feature: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+                )
+            )
+    plan = [phase_calendar.PhaseDates(r.phase_id, r.position, r.starts_on, r.ends_on) for r in rows]
+    errors += [
+        (p.key, p.field, _problem_message(p, phases, len(phases))) for p in phase_calendar.problems(plan)
+    ]
+    if errors:
+        raise CalendarRefused(errors)
+    before = [_calendar_row(p) for p in phases.values()]
+    changed = [phases[row.phase_id] for row in rows]
+    # Two steps: the order is unique per process, and a swap would collide half-way in one step.
+    for phase in changed:
+        phase.position += 1000
+    Phase.objects.bulk_update(changed, ["position"])
+    for phase, row in zip(changed, rows, strict=True):
+        phase.position, phase.starts_on, phase.ends_on = row.position, row.starts_on, row.ends_on
+        for feature in Feature:
+            setattr(phase, feature.value, feature.value in row.features)
+    Phase.objects.bulk_update(changed, ["position", "starts_on", "ends_on", *(f.value for f in Feature)])
+    after = [_calendar_row(p) for p in sorted(changed, key=lambda p: p.position)]
+    current = phases.get(locked.current_phase_id or 0)
+    old_end = next((row["ends_on"] for row in before if row["phase"] == locked.current_phase_id), None)
+    if locked.phase_held and current is not None and _calendar_row(current)["ends_on"] != old_end:
+        # Staff gave the held phase a new end date: from now on the calendar decides when it ends.
+        locked.phase_held = False
+        locked.save(update_fields=["phase_held"])
+    if after != before:
+        audit_record(
+            actor=actor,
+            action="participation.calendar_set",
+            obj=locked,
+            unit=locked.unit,
+            before={"phases": before},
+            after={"phases": after},
+        )
+    _advance_one(process_id=locked.pk, now=now or timezone.now())
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def _advance_one(*, process_id: int, now: datetime) -> Phase | None:
+    """Move one process to the phase its calendar puts in force at ``now``, if its phase in force has
+    ended; returns the phase it moved to (None if it stays). Audited as an act of the calendar; the
+    followers of the process are told."""
+    locked = (
+        Process.objects.select_for_update(of=("self",))
+        .select_related("current_phase", "unit")
+        .get(pk=process_id)
+    )
+    day = timezone.localdate(now)
+    phase = locked.phase_in_force(day)
+    previous = locked.current_phase
+    if phase is None or previous is None or phase.pk == previous.pk:
+        return None
+    _put_in_force(locked, phase, PhaseSwitch.CALENDAR, now)
+    locked.save(update_fields=PHASE_FIELDS)
+    audit_record(
+        actor="calendar",
+        action="participation.phase_advanced",
+        obj=locked,
+        unit=locked.unit,
+        before={"phase": previous.kind, "position": previous.position, "ended_on": previous.ends_on},
+        after={
+            "phase": phase.kind,
+            "position": phase.position,
+            "starts_on": phase.starts_on,
+            "ends_on": phase.ends_on,
+            "day": day,
+        },
+    )
+    notify(
+        recipients=_followers(process=locked),
+        kind=kinds.PHASE_ADVANCED % phase.kind,
+        target=locked,
+        params={"process": locked.display_title},
+    )
+    return phase
+
+
+def advance_phases(*, now: datetime | None = None) -> list[tuple[Process, Phase]]:
+    """Move every process whose phase in force has ended to the phase whose dates contain ``now`` (the
+    local day of it); returns each process moved with its new phase. Idempotent: a second run finds the
+    phase in force current and moves nothing. Each process moves in its own transaction, under its row
+    lock, so two runs at once move a process once. Run by ``coopgov advance_phases`` and the task of the
+    same name (ADR 0008)."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    # Candidates: the current phase ended before today and is not held open by hand, and another phase of
+    # the process covers today. Each is checked again under its row lock.
+    covering = Phase.objects.filter(process=OuterRef("pk"), starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+    due = (
+        Process.objects.filter(current_phase__ends_on__lt=day, phase_held=False)
+        .filter(Exists(covering.exclude(pk=OuterRef("current_phase"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    moved = []
+    for process_id in list(due):
+        phase = _advance_one(process_id=process_id, now=now)
+        if phase is not None:
+            moved.append((Process.objects.select_related("unit").get(pk=process_id), phase))
+    return moved
 
 
 # --- proposals ---------------------------------------------------------------------------------------------

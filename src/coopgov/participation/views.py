@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -107,6 +108,8 @@ def process_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "can_moderate": page.open_reports or request.user.has_perm("participation.moderate", process),
         "phase_form": forms.PhaseSwitchForm(phases=page.phases, initial={"phase": process.current_phase_id}),
         "features": [(f, process.feature_on(f)) for f in Feature],
+        "in_force": process.phase_in_force(),
+        "today": timezone.localdate(),
     }
     return render(request, "participation/process_detail.html", context)
 
@@ -133,9 +136,38 @@ def process_phase(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("The phase “%(phase)s” is now in force.") % {"phase": phase.display_title}
         )
+        if phase.ends_on is not None and phase.ends_on < timezone.localdate():
+            messages.warning(
+                request,
+                _(
+                    "Its end date has passed: it stays in force until you put another phase in force "
+                    "or change its dates on the calendar."
+                ),
+            )
     else:
         messages.error(request, _("Choose one of this process's phases."))
     return redirect(process)
+
+
+@login_required
+def process_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's staff set the order, dates and features of the process's phases, all or nothing."""
+    process = _process(request, pk)
+    _check(request, "participation.manage_process", process)
+    form = forms.CalendarForm(request.POST or None, phases=list(process.phases.order_by("position")))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.process_calendar_set(process=process, rows=form.plan(), actor=_me(request))
+            except ParticipationRefused as refused:
+                form.add_refusals(refused)
+            else:
+                messages.success(request, _("The calendar of the phases has been saved."))
+                return redirect(process)
+        return render(
+            request, "participation/process_calendar.html", {"form": form, "process": process}, status=422
+        )
+    return render(request, "participation/process_calendar.html", {"form": form, "process": process})
 
 
 @login_required
