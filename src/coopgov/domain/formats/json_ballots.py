@@ -13,10 +13,10 @@ import json.decoder
 import json.scanner
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from coopgov.domain.voting.choice import ApprovalBallot, PluralityBallot, ScoreBallot
 from coopgov.domain.voting.for_withhold import parse_majority
@@ -42,6 +42,7 @@ FORMAT = "coopgov-ballots/1"
 KINDS = ("motion", "plurality", "approval", "score", "grades", "ranked")
 
 Vote = str | None | frozenset[str] | Mapping[str, Any] | tuple[tuple[str, ...], ...]
+_T = TypeVar("_T")
 
 
 class BallotFileError(ValueError):
@@ -60,6 +61,33 @@ class BallotRecord:
     college: str | None = None
     spoiled: bool = False
     count: int = 1
+
+
+def _builder(cls: type[_T], names: frozenset[str]) -> Callable[..., _T]:
+    """A constructor of the frozen dataclass ``cls`` taking every field by name, about three times
+    faster than the class: a frozen dataclass sets each field through ``object.__setattr__``, this puts
+    them in the instance's dictionary at once (the same instance: equal, same repr). A file holds tens of
+    thousands of ballots. The class itself is the constructor when its fields are not exactly ``names``
+    (a field added since) or it has a ``__post_init__`` or slots."""
+    if (
+        {f.name for f in fields(cls)} != names  # type: ignore[arg-type]
+        or hasattr(cls, "__post_init__")
+        or not hasattr(cls, "__dict__")
+        or "__slots__" in vars(cls)
+    ):
+        return cls
+    new = object.__new__
+
+    def build(**values: Any) -> _T:
+        instance = new(cls)
+        instance.__dict__.update(values)
+        return instance
+
+    return build
+
+
+_record = _builder(BallotRecord, frozenset({"vote", "weight", "voter", "college", "spoiled", "count"}))
+_motion_ballot = _builder(MotionBallot, frozenset({"voter", "choice", "weight", "college", "count"}))
 
 
 @dataclass(frozen=True)
@@ -184,6 +212,7 @@ def _number(value: Any, path: tuple[str | int, ...], what: str) -> Fraction:
 
 
 _BALLOT_KEYS = frozenset({"vote", "weight", "count", "voter", "college", "spoiled"})
+_ABSENT = object()  # a field a ballot does not give
 
 _TOP_KEYS = {
     "format",
@@ -299,51 +328,51 @@ def _parse(document: Any) -> BallotFile:
     voters: set[str] = set()
     # Each distinct weight is read and checked once: tens of thousands of ballots share a few weights.
     weights: dict[tuple[type, Any], Fraction] = {}
+    one = Fraction(1)  # the weight of a ballot that gives none
+    add_voter = voters.add
     for i, raw in enumerate(raw_ballots):
-        where: tuple[str | int, ...] = ("ballots", i)
-        if not isinstance(raw, dict):
-            raise _Problem(where, "a ballot is a JSON object")
+        if type(raw) is not dict and not isinstance(raw, dict):
+            raise _Problem(("ballots", i), "a ballot is a JSON object")
         if not raw.keys() <= _BALLOT_KEYS:
-            raise _Problem((*where, sorted(set(raw) - _BALLOT_KEYS)[0]), "unknown ballot field")
+            raise _Problem(("ballots", i, sorted(set(raw) - _BALLOT_KEYS)[0]), "unknown ballot field")
         spoiled = raw.get("spoiled", False)
         if spoiled is not False and spoiled is not True:
-            raise _Problem((*where, "spoiled"), "expected true or false")
-        if "vote" not in raw and not spoiled:
-            raise _Problem((*where, "vote"), "missing")
-        vote = parse_vote(raw.get("vote"), (*where, "vote"), known, grades) if not spoiled else None
-        raw_weight = raw.get("weight", 1)
-        try:
-            weight = weights[type(raw_weight), raw_weight]
-        except (KeyError, TypeError):  # not seen yet, or not hashable (read below for its message)
-            weight = _number(raw_weight, (*where, "weight"), "weight")
-            if weight < 0:
-                raise _Problem((*where, "weight"), "a weight cannot be negative") from None
-            if raw_weight == raw_weight and isinstance(raw_weight, int | float | str):
-                weights[type(raw_weight), raw_weight] = weight
+            raise _Problem(("ballots", i, "spoiled"), "expected true or false")
+        if spoiled:
+            vote = None
+        elif "vote" not in raw:
+            raise _Problem(("ballots", i, "vote"), "missing")
+        else:
+            vote = parse_vote(raw["vote"], ("ballots", i, "vote"), known, grades)
+        raw_weight = raw.get("weight", _ABSENT)
+        if raw_weight is _ABSENT:
+            weight = one
+        else:
+            try:
+                weight = weights[type(raw_weight), raw_weight]
+            except (KeyError, TypeError):  # not seen yet, or not hashable (read below for its message)
+                weight = _number(raw_weight, ("ballots", i, "weight"), "weight")
+                if weight < 0:
+                    raise _Problem(("ballots", i, "weight"), "a weight cannot be negative") from None
+                if raw_weight == raw_weight and isinstance(raw_weight, int | float | str):
+                    weights[type(raw_weight), raw_weight] = weight
         count = raw.get("count", 1)
         if type(count) is not int or count < 0:
-            raise _Problem((*where, "count"), "expected a whole number of identical ballots")
+            raise _Problem(("ballots", i, "count"), "expected a whole number of identical ballots")
         voter = raw.get("voter")
         if voter is not None:
-            if not isinstance(voter, str):
-                raise _Problem((*where, "voter"), "expected a string")
+            if type(voter) is not str and not isinstance(voter, str):
+                raise _Problem(("ballots", i, "voter"), "expected a string")
             if voter in voters:
-                raise _Problem((*where, "voter"), f"voter {voter!r} has more than one ballot")
-            voters.add(voter)
+                raise _Problem(("ballots", i, "voter"), f"voter {voter!r} has more than one ballot")
+            add_voter(voter)
         college = raw.get("college")
         if college is not None and not isinstance(college, str):
-            raise _Problem((*where, "college"), "expected a string")
+            raise _Problem(("ballots", i, "college"), "expected a string")
         if colleges is not None and college not in colleges:
-            raise _Problem((*where, "college"), f"collège {college!r} is not declared in colleges")
+            raise _Problem(("ballots", i, "college"), f"collège {college!r} is not declared in colleges")
         records.append(
-            BallotRecord(
-                vote=vote,
-                weight=weight,
-                count=count,
-                voter=voter,
-                college=college,
-                spoiled=spoiled,
-            )
+            _record(vote=vote, weight=weight, voter=voter, college=college, spoiled=spoiled, count=count)
         )
     return BallotFile(
         kind=kind,
@@ -495,10 +524,12 @@ def _plurality_vote(value: Any, path: tuple[str | int, ...], known: set[str], gr
 def _approval_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
     if not isinstance(value, list):
         raise _Problem(path, "expected the list of approved candidates")
-    if all(type(item) is str for item in value):  # the usual case, checked in one pass of set operations
+    try:  # the usual case, checked in one pass of set operations
         approved = frozenset(value)
-        if len(approved) == len(value) and approved <= known:
-            return approved
+    except TypeError:  # something other than candidates: read below for the message
+        approved = frozenset()
+    if len(approved) == len(value) and approved <= known:
+        return approved
     for item in value:
         if not isinstance(item, str) or item not in known:
             raise _Problem(path, f"unknown candidate {json.dumps(item)[:60]}")
@@ -532,9 +563,13 @@ def _grades_vote(value: Any, path: tuple[str | int, ...], known: set[str], grade
 def _ranked_vote(value: Any, path: tuple[str | int, ...], known: set[str], grades: Sequence[str]) -> Vote:
     if not isinstance(value, list):
         raise _Problem(path, 'expected a ranking such as ["a", ["b", "c"], "d"] (a list marks a tie)')
-    # No ties, the usual case: checked with set operations.
-    if all(type(item) is str for item in value) and len(set(value)) == len(value) and known.issuperset(value):
-        return tuple((item,) for item in value)
+    # No ties, the usual case: checked with set operations (every item a known candidate, none twice).
+    try:
+        plain = known.issuperset(value) and len(set(value)) == len(value)
+    except TypeError:  # a list in the ranking (a tie): read below
+        plain = False
+    if plain:
+        return tuple(zip(value))  # each candidate alone in its rank
     tiers: list[tuple[str, ...]] = []
     seen: set[str] = set()
     for item in value:
@@ -587,9 +622,15 @@ def motion_ballots(ballot_file: BallotFile) -> list[MotionBallot]:
     out = []
     choices = {c.value: c for c in MotionChoice}
     for number, b in enumerate(ballot_file.ballots, start=1):
-        choice = MotionChoice.NULL if b.spoiled else choices.get(str(b.vote)) or MotionChoice(str(b.vote))
+        vote = b.vote
+        if b.spoiled:
+            choice = MotionChoice.NULL
+        elif type(vote) is str and vote in choices:  # a choice as the reader returns it
+            choice = choices[vote]
+        else:
+            choice = choices.get(str(vote)) or MotionChoice(str(vote))
         out.append(
-            MotionBallot(
+            _motion_ballot(
                 voter=b.voter or f"#{number}",
                 choice=choice,
                 weight=b.weight,
@@ -641,9 +682,32 @@ def ranked_profile(ballot_file: BallotFile) -> RankedProfile:
     """The file's ranked ballots as the ranked rules' profile (coopgov.domain.voting.ranked_ballots),
     with the file's seats and candidate names."""
     # Imported here: the ranked profile needs numpy, which the other kinds of ballots do not.
-    from coopgov.domain.voting.ranked_ballots import Candidate, RankedBallot, RankedProfile
+    from coopgov.domain.voting.ranked_ballots import (
+        Candidate,
+        RankedBallot,
+        RankedProfile,
+        RankedProfileError,
+    )
 
     candidates = [Candidate(id=c, name=ballot_file.names.get(c, c)) for c in ballot_file.candidates]
+    pairs = ranked_tiers(ballot_file)
+    if all(w.denominator == 1 and w >= 0 for w in {w for _, w in pairs}):
+        # Whole weights (the usual case): identical rankings merged first, their weights summed as
+        # integers. The profile merges identical rows anyway (in a canonical order) and sums whole
+        # weights exactly, so it is the same profile, from a few hundred ballots instead of thousands.
+        totals: dict[tuple[tuple[str, ...], ...], int] = {}
+        for tiers, weight in pairs:
+            totals[tiers] = totals.get(tiers, 0) + weight.numerator
+        try:
+            if sum(totals.values()) > 2**53:  # beyond whole floats: summed below as the profile sums
+                raise RankedProfileError("weights too large to merge exactly")
+            return RankedProfile.from_ballots(
+                candidates,
+                [RankedBallot(tiers=tiers, weight=float(total)) for tiers, total in totals.items()],
+                seats=ballot_file.seats,
+            )
+        except RankedProfileError:
+            pass  # an invalid ranking (read below, ballot by ballot, for the message naming it)
     floats: dict[tuple[int, int], float] = {}  # each distinct weight converted once
 
     def as_float(weight: Fraction) -> float:
@@ -652,9 +716,7 @@ def ranked_profile(ballot_file: BallotFile) -> RankedProfile:
             floats[key] = float(weight)
         return floats[key]
 
-    ballots = [
-        RankedBallot(tiers=tiers, weight=as_float(weight)) for tiers, weight in ranked_tiers(ballot_file)
-    ]
+    ballots = [RankedBallot(tiers=tiers, weight=as_float(weight)) for tiers, weight in pairs]
     return RankedProfile.from_ballots(candidates, ballots, seats=ballot_file.seats)
 
 
@@ -683,11 +745,55 @@ def _vote_json(kind: str, vote: Vote) -> Any:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) builds each call
+#: The encoder's own string writer (ensure_ascii=False), called directly: the usual ballot line is a few
+#: strings, and one encoder call per line cost more than the rest of the writing.
+_encode_str = json.encoder.encode_basestring
 
 
-def dumps_ballot_file(ballot_file: BallotFile) -> str:
-    """Write a ballot file as text: the options first, then one ballot per line (so a reader's error
-    names a useful line, and a diff of two files shows ballots). Reading it back gives the same file."""
+def _json_text(value: Any) -> str:
+    """``value`` as the writer's encoder writes it: a string or a list of strings directly, anything else
+    through the encoder (same bytes)."""
+    if type(value) is str:
+        return _encode_str(value)
+    if type(value) is list:
+        try:
+            return "[" + ", ".join(map(_encode_str, value)) + "]"
+        except TypeError:  # not only strings: the encoder writes it
+            pass
+    return _ENCODER.encode(value)
+
+
+def _ballot_line(
+    voter: Any, college: Any, spoiled: bool, vote: Any, weight: Fraction, count: int, weight_text: str
+) -> str:
+    """One ballot line: the JSON object {voter, college, spoiled | vote, weight, count} (the fields a
+    ballot has, in this order) as the encoder writes it, indented by two spaces."""
+    fields = []
+    if voter is not None:
+        fields.append('"voter": ' + _json_text(voter))
+    if college is not None:
+        fields.append('"college": ' + _json_text(college))
+    if spoiled:
+        fields.append('"spoiled": true')
+    else:
+        fields.append('"vote": ' + _json_text(vote))
+    if weight != 1:
+        fields.append('"weight": ' + weight_text)
+    if count != 1:
+        fields.append('"count": ' + _json_text(count))
+    return "  {" + ", ".join(fields) + "}"
+
+
+class _WeightTexts(dict[Fraction, str]):
+    """Each distinct weight written once: tens of thousands of ballots share a few weights."""
+
+    def __missing__(self, weight: Fraction) -> str:
+        text = self[weight] = _ENCODER.encode(_json_fraction(weight))
+        return text
+
+
+def _head_text(ballot_file: BallotFile) -> str:
+    """The options of the file: its first line, up to and including the opening of the ballots array."""
     head: dict[str, Any] = {"format": FORMAT, "kind": ballot_file.kind}
     if ballot_file.title:
         head["title"] = ballot_file.title
@@ -739,26 +845,77 @@ def dumps_ballot_file(ballot_file: BallotFile) -> str:
                 head["colleges"][name] = spec
         if electorate is not None and not isinstance(electorate, Mapping):
             head["electorate"] = _json_fraction(to_fraction(electorate))
-    lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "ballots": [']
-    rows = []
-    for b in ballot_file.ballots:
-        row: dict[str, Any] = {}
-        if b.voter is not None:
-            row["voter"] = b.voter
-        if b.college is not None:
-            row["college"] = b.college
-        if b.spoiled:
-            row["spoiled"] = True
+    return json.dumps(head, ensure_ascii=False)[:-1] + ', "ballots": ['
+
+
+def _join(head: str, rows: list[str]) -> str:
+    body = ",\n".join(rows)
+    return head + "\n" + (body + "\n" if body else "") + "]}\n"
+
+
+def dumps_ballot_file(ballot_file: BallotFile) -> str:
+    """Write a ballot file as text: the options first, then one ballot per line (so a reader's error
+    names a useful line, and a diff of two files shows ballots). Reading it back gives the same file."""
+    kind = ballot_file.kind
+    weights = _WeightTexts()
+    rows = [
+        _ballot_line(
+            b.voter,
+            b.college,
+            b.spoiled,
+            None if b.spoiled else _vote_json(kind, b.vote),
+            b.weight,
+            b.count,
+            "" if b.weight == 1 else weights[b.weight],
+        )
+        for b in ballot_file.ballots
+    ]
+    return _join(_head_text(ballot_file), rows)
+
+
+def vote_from_json(kind: str, value: Any) -> Vote:
+    """A vote as given in JSON (as a member cast it) in the shape the reader returns for ``kind``,
+    without checking it (the reader checks a file)."""
+    if kind == "approval":
+        return frozenset(value or ())
+    if kind == "score":
+        return {c: to_fraction(s) for c, s in (value or {}).items()}
+    if kind == "ranked":
+        return tuple((t,) if isinstance(t, str) else tuple(t) for t in (value or ()))
+    return value  # type: ignore[no-any-return]
+
+
+def dumps_cast_ballots(
+    ballot_file: BallotFile, ballots: Sequence[tuple[str | None, Any, Fraction, str | None]]
+) -> str:
+    """The text :func:`dumps_ballot_file` writes for ``ballot_file`` with ``ballots`` in place of its own,
+    each ballot given as cast: (voter, vote as given in JSON, weight, collège). The same bytes as
+    ``dumps_ballot_file(replace(ballot_file, ballots=…))`` with each vote read by
+    :func:`vote_from_json`, without building a record per ballot (an assembly has tens of thousands)."""
+    kind = ballot_file.kind
+    weights = _WeightTexts()
+    rows: list[str] = []
+    append = rows.append
+    encode = _encode_str
+    last_weight, last_is_one = None, False  # ballots share weight objects: compare each distinct once
+    for voter, value, weight, college in ballots:
+        if kind == "motion" or kind == "plurality":
+            vote = value  # written as given
+        elif kind == "approval":
+            vote = sorted(frozenset(value or ()))
+        elif kind == "ranked" and type(value) is list and all(type(v) is str for v in value):
+            vote = value  # no tie: written as given
         else:
-            row["vote"] = _vote_json(ballot_file.kind, b.vote)
-        if b.weight != 1:
-            row["weight"] = _json_fraction(b.weight)
-        if b.count != 1:
-            row["count"] = b.count
-        rows.append("  " + _ENCODER.encode(row))
-    lines.append(",\n".join(rows))
-    lines.append("]}")
-    return "\n".join(line for line in lines if line) + "\n"
+            vote = _vote_json(kind, vote_from_json(kind, value))
+        if weight is not last_weight:
+            last_weight, last_is_one = weight, weight == 1
+        if last_is_one and college is None and type(voter) is str:  # the usual line, written directly
+            append('  {"voter": ' + encode(voter) + ', "vote": ' + _json_text(vote) + "}")
+        else:
+            append(
+                _ballot_line(voter, college, False, vote, weight, 1, "" if last_is_one else weights[weight])
+            )
+    return _join(_head_text(ballot_file), rows)
 
 
 def write_ballot_file(path: str | Path, ballot_file: BallotFile) -> None:
