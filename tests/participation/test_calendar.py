@@ -407,3 +407,12 @@ def test_putting_an_ended_phase_in_force_by_hand_warns_that_it_stays(world: Worl
     html = response.content.decode()
     assert "Its end date has passed: it stays in force" in html
     assert "was put in force by hand on" in html
+
+
+def test_the_list_of_processes_names_the_phase_in_force(world: World) -> None:
+    process = _calendar_process(world)
+    with freeze_time(_at(_days(5))):  # contribution is over; the run has not happened yet
+        html = _client(world.member_user).get(reverse("participation:list")).content.decode()
+    assert re.search(
+        rf'{re.escape(process.get_absolute_url())}"[^>]*>[^<]*</a>\s*— phase: Deliberation,', html
+    )
