@@ -5,6 +5,7 @@ phase in force — even between an end date and the next run."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, datetime, timedelta
 from io import StringIO
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -223,6 +225,54 @@ def test_the_task_moves_the_processes_due(world: World) -> None:
     assert out.getvalue().startswith("advance_phases enqueued:")
     process.refresh_from_db()
     assert process.current_phase.kind == "deliberation"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises write transactions (BEGIN IMMEDIATE); row locks are tested on PostgreSQL",
+)
+def test_two_runs_at_once_move_each_process_once(world: World) -> None:
+    """Two runs in two threads (two connections) over the same due processes: each process moves once,
+    with one audit entry and one notice per follower."""
+    processes = [_calendar_process(world)]
+    for i in range(5):
+        processes.append(
+            services.process_create(
+                unit=world.brussels,
+                title=f"Bilan {i}",
+                language="fr",
+                phases=[PhasePlan("contribution", _days(-5), _days(4)), PhasePlan("deliberation", _days(5))],
+                current=0,
+                actor="fixture",
+            )
+        )
+    for process in processes:
+        services.follow_set(user=world.member_user, following=True, process=process)
+    barrier = threading.Barrier(2)
+    moved: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            moved.append(len(services.advance_phases(now=_at(_days(5)))))
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(moved) == len(processes)
+    assert AuditEntry.objects.filter(action="participation.phase_advanced").count() == len(processes)
+    assert Notification.objects.filter(kind="participation.phase_advanced.deliberation").count() == len(
+        processes
+    )
 
 
 # --- process_calendar_set --------------------------------------------------------------------------------
