@@ -624,9 +624,9 @@ def test_the_prepare_page_reads_a_fixed_number_of_queries_whatever_the_agenda(
         client.get(f"/assemblies/{a.pk}/prepare/", **EN)
 
 
-# Session, user, roles, TOTP check, the assembly, its items, their options, sites, categories and antennas
-# (the forms), unread notices (the navigation).
-QUERIES_OF_THE_PREPARE_PAGE = 11
+# Session, user, roles, TOTP check, the assembly, its items, their options, sites, linked documents,
+# categories, the cooperative's own presets and antennas (the forms), unread notices (the navigation).
+QUERIES_OF_THE_PREPARE_PAGE = 13
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])

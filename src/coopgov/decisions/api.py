@@ -11,10 +11,13 @@ from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
 
 from coopgov.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
-from coopgov.decisions import room, selectors, services
+from coopgov.decisions import presets, room, selectors, services
 from coopgov.decisions.labels import reason_text
 from coopgov.decisions.models import Assembly, ElectorateEntry, Item, Proxy
 from coopgov.decisions.services import DecisionRefused
+from coopgov.members.models import Membership
+from coopgov.organisation.models import Unit
+from coopgov.organisation.rules import is_board_here, is_relay_here, is_staff_here
 
 router = Router(tags=["assemblies"])
 
@@ -104,6 +107,47 @@ def list_assemblies(request: HttpRequest) -> list[dict[str, Any]]:
         for a in selectors.assemblies()
         if request.user.has_perm("decisions.view_assembly", a)
     ]
+
+
+class PresetOut(Schema):
+    key: str
+    own: bool = Field(description="One of the cooperative's own presets (its statutes), else the law's")
+    label: str
+    based_on: str = Field(description="The legal preset it may not go below (itself for a legal one)")
+    meeting_kind: str | None = Field(
+        None, description="Own presets: the kind of meeting it is the default of"
+    )
+    quorum_first: str
+    quorum_second: str
+    threshold: str
+    base: str
+    source: str
+    statutes_article: str
+    version: int | None
+
+
+may_read_presets = is_staff_here | is_board_here | is_relay_here
+
+
+@router.get(
+    "/assemblies/presets",
+    response={200: list[PresetOut], **READ_ERRORS},
+    summary="The quorum and majority presets a cooperative's assemblies may use: the law's, then its own",
+)
+def list_presets(request: HttpRequest, cooperative: str) -> list[dict[str, Any]]:
+    coop = Unit.objects.filter(code=cooperative, kind=Unit.Kind.COOPERATIVE).first()
+    if coop is None:
+        raise HttpError(404, _("No cooperative %(code)s.") % {"code": cooperative})
+    person_id = getattr(request.user, "person_id", None)
+    is_member = (
+        person_id is not None and Membership.objects.filter(person_id=person_id, cooperative=coop).exists()
+    )
+    if not (is_member or may_read_presets.test(request.user, coop)):
+        raise HttpError(403, _("You may not read the presets of this cooperative."))
+    out = [presets.legal_snapshot(name) for name in presets.legal_presets_for(presets.country_of(coop))]
+    for own in presets.own_presets(coop):
+        out.append({**presets.own_snapshot(own), "meeting_kind": own.meeting_kind or None})
+    return [{**p, "label": presets.label_of(p)} for p in out]
 
 
 @router.get(

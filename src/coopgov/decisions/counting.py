@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 import coopgov
 from coopgov.audit.services import audit_record
+from coopgov.decisions import presets
 from coopgov.decisions.models import BUDGET_METHODS, Assembly, ElectorateEntry, Item, Result
 from coopgov.decisions.services import (
     DecisionRefused,
@@ -41,7 +42,6 @@ from coopgov.domain.budgeting import BudgetingError, Election, Project, equal_sh
 from coopgov.domain.formats.json_ballots import approval_ballots, dumps_ballot_file, score_ballots
 from coopgov.domain.formats.pabulib import from_election, write_pabulib
 from coopgov.domain.voting.for_withhold import acclamation, for_withhold, parse_majority
-from coopgov.domain.voting.motion import MotionRule, rule_from_preset
 from coopgov.domain.voting.numbers import json_number
 
 #: How each budget method is run: `coopgov tally --method M FILE.pb` runs it the same way, and these are
@@ -114,8 +114,8 @@ def _participation(item: Item) -> tuple[dict[str, Any], bool]:
     electorate = Fraction(entries.aggregate(t=Sum("weight"))["t"] or 0)
     in_room, room_weight = room_presence(item)
     present = Fraction(item.ballots.aggregate(t=Sum("weight"))["t"] or 0) + room_weight
-    preset = item.preset or item.assembly.preset
-    rule = rule_from_preset(preset, convocation=item.assembly.convocation) if preset else MotionRule()
+    preset = presets.item_preset(item)
+    rule = presets.rule_for(preset, convocation=item.assembly.convocation)
     return (
         {
             "electorate": json_number(electorate),
@@ -124,6 +124,7 @@ def _participation(item: Item) -> tuple[dict[str, Any], bool]:
             "present_in_room_without_vote": in_room,
             "proxies": item.proxy_report,
             "quorum": str(rule.quorum),
+            "preset": presets.explanation(preset, item.assembly.convocation),
         },
         present >= rule.quorum * electorate,
     )

@@ -7,12 +7,21 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from coopgov.decisions import room, services
-from coopgov.decisions.models import Assembly, AssemblySite, ElectorateEntry, Item, Option
+from coopgov.audit.services import audit_record
+from coopgov.decisions import presets, room, services
+from coopgov.decisions.models import (
+    Assembly,
+    AssemblySite,
+    CooperativePreset,
+    ElectorateEntry,
+    Item,
+    Option,
+)
 from coopgov.organisation.models import Unit
 
 ACTOR = "demo"
@@ -86,6 +95,42 @@ def _past_assembly(fr: Unit, rng: random.Random) -> None:
         services.result_publish(item=item, actor=ACTOR, now=_at(-29, 11))
 
 
+# An own preset of Smart Belgium (illustrative, not its deposited statutes): statute amendments need four
+# fifths of the votes cast and a tenth of the members even on second convocation — more than CSA art.
+# 6:85 (3/4, no quorum on the second meeting). See docs/adr/0012.
+DEMO_OWN_PRESET: dict[str, Any] = {
+    "key": "smart-statutes",
+    "based_on": "be-sc-statutes",
+    "meeting_kind": "extraordinary",
+    "quorum_first": "1/2",
+    "quorum_second": "1/10",
+    "threshold": "4/5",
+    "base": "cast",
+    "statutes_article": "titre V (exemple de démonstration)",
+    "labels": {
+        "fr": "Modification des statuts (règle des statuts, démonstration)",
+        "nl": "Statutenwijziging (regel van de statuten, demonstratie)",
+        "en": "Statute amendment (rule of the statutes, demonstration)",
+    },
+}
+
+
+def _own_preset(be: Unit) -> CooperativePreset:
+    """The demo's own preset, checked against the law like one typed on the presets page."""
+    problems = presets.preset_problems(be, DEMO_OWN_PRESET)
+    assert not problems, problems
+    now = timezone.now()
+    own = CooperativePreset.objects.create(
+        cooperative=be,
+        label=DEMO_OWN_PRESET["labels"]["fr"],
+        created_at=now,
+        updated_at=now,
+        **DEMO_OWN_PRESET,
+    )
+    audit_record(actor=ACTOR, action="preset.created", obj=own, unit=be, after={"key": own.key})
+    return own
+
+
 def _upcoming_assembly(be: Unit) -> None:
     a = Assembly.objects.create(
         unit=be,
@@ -109,7 +154,7 @@ def _upcoming_assembly(be: Unit) -> None:
         Item.Kind.MOTION,
         "Modification des statuts (article 12) / Statutenwijziging (artikel 12)",
         "motion",
-        preset="be-sc-statutes",
+        preset=_own_preset(be).key,
     )
     board = _item(
         a, 3, Item.Kind.ELECTION, "Conseil d'administration / Raad van bestuur", "stv-scottish", seats=2

@@ -7,6 +7,7 @@ whose per-field problems are put back on the form (`add_problems`), so nothing i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopgov.accounts.models import User
+from coopgov.decisions import presets
 from coopgov.decisions.models import METHOD_KINDS, Assembly, Item
-from coopgov.decisions.services_manage import OptionSpec, Problem, presets_for
-from coopgov.domain.voting.motion import PRESETS
+from coopgov.decisions.services_manage import OptionSpec, Problem
+from coopgov.domain.voting.motion import PRESETS, THRESHOLDS, Base
 from coopgov.members.models import Category
 from coopgov.organisation.models import Unit
 
@@ -40,15 +42,17 @@ class DateInput(forms.DateInput):
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def add_problems(form: forms.BaseForm, problems: list[Problem]) -> None:
+def add_problems(form: forms.BaseForm, problems: Sequence[Problem | presets.Problem]) -> None:
     """Put the services' per-field problems on the form (unknown fields go to the form as a whole)."""
     for problem in problems:
         form.add_error(problem.field if problem.field in form.fields else None, problem.message)
 
 
-def _preset_choices(country: str) -> list[tuple[str, Any]]:
-    return [("", gettext_lazy("None: simple majority of votes cast, no quorum"))] + [
-        (name, f"{PRESETS[name].description} — {PRESETS[name].source}") for name in presets_for(country)
+def _preset_choices(cooperative: Unit) -> list[tuple[str, Any]]:
+    """No preset, the law's presets of the cooperative's country, then its own (presets.offered)."""
+    return [
+        ("", gettext_lazy("None: simple majority of votes cast, no quorum")),
+        *presets.offered(cooperative),
     ]
 
 
@@ -98,9 +102,10 @@ class AssemblyForm(forms.Form):
         unit_field.help_text = _("The cooperative, or the antenna holding a local assembly.")
         preset_field = self.fields["preset"]
         assert isinstance(preset_field, forms.ChoiceField)
-        preset_field.choices = _preset_choices(country)
+        preset_field.choices = _preset_choices(cooperative)
         preset_field.help_text = _(
-            "The quorum on first and second convocation and the majority, from the law of the country."
+            "The quorum on first and second convocation and the majority: the law of the country's, or "
+            "the cooperative's own from its statutes."
         )
         for name in ("first_convocation_at", "second_convocation_at", "voting_opens_at", "voting_closes_at"):
             field = self.fields[name]
@@ -133,6 +138,13 @@ AssemblyForm.base_fields = fields_for_model(
         "record_date": DateInput(),
         "description": forms.Textarea(attrs={"rows": 4}),
     },
+)
+
+
+# The model keeps a preset's key as text (a legal preset or one of the cooperative's own): the form offers
+# the keys the cooperative may choose (set in __init__).
+AssemblyForm.base_fields["preset"] = forms.ChoiceField(
+    label=gettext_lazy("Quorum and majority preset"), required=False
 )
 
 
@@ -189,7 +201,7 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         preset_field = self.fields["preset"]
         assert isinstance(preset_field, forms.ChoiceField)
-        preset_field.choices = [("", _("The assembly's preset")), *_preset_choices(country)[1:]]
+        preset_field.choices = [("", _("The assembly's preset")), *_preset_choices(cooperative)[1:]]
         college_field = self.fields["college"]
         assert isinstance(college_field, forms.ChoiceField)
         college_field.choices = [("", _("Everyone"))] + [
@@ -272,6 +284,98 @@ class DocumentForm(forms.Form):
         label=gettext_lazy("Document"),
         help_text=gettext_lazy("Accounts, reports, candidacies… (PDF or OpenDocument, at most 20 MB)."),
     )
+
+
+class LinkForm(forms.Form):
+    """A document of the convocation published elsewhere: its title and web address."""
+
+    title = forms.CharField(label=gettext_lazy("Title of the linked document"), max_length=200)
+    url = forms.CharField(
+        label=gettext_lazy("Web address"),
+        max_length=500,
+        help_text=gettext_lazy("A full address starting with http:// or https://."),
+    )
+
+
+class PresetForm(forms.Form):
+    """A cooperative's own quorum and majority preset (its statutes): the service checks it against the
+    law's preset it is based on and names the field at fault."""
+
+    key = forms.CharField(
+        label=gettext_lazy("Identifier"),
+        max_length=32,
+        help_text=gettext_lazy(
+            "Lower-case letters, digits and dashes, such as statutes-art-25. It cannot change."
+        ),
+    )
+    based_on = forms.ChoiceField(
+        label=gettext_lazy("Decision type in law (the minimum)"),
+        help_text=gettext_lazy("The legal preset this one may ask more than, never less."),
+    )
+    meeting_kind = forms.ChoiceField(
+        label=gettext_lazy("Default for the kind of meeting"),
+        required=False,
+        help_text=gettext_lazy("Empty: offered beside the others, never chosen by default."),
+    )
+    quorum_first = forms.CharField(
+        label=gettext_lazy("Quorum on first convocation"),
+        max_length=12,
+        help_text=gettext_lazy("A share of the electorate present or represented, such as 1/4; 0 for none."),
+    )
+    quorum_second = forms.CharField(
+        label=gettext_lazy("Quorum on second convocation"),
+        max_length=12,
+        help_text=gettext_lazy("A share of the electorate present or represented, such as 1/5; 0 for none."),
+    )
+    threshold = forms.ChoiceField(label=gettext_lazy("Majority"))
+    base = forms.ChoiceField(label=gettext_lazy("Majority of"))
+    statutes_article = forms.CharField(
+        label=gettext_lazy("Article of the statutes"),
+        max_length=200,
+        help_text=gettext_lazy("Where the statutes set this rule, such as “art. 25”."),
+    )
+    label_fr = forms.CharField(label=gettext_lazy("Description in French"), max_length=200, required=False)
+    label_nl = forms.CharField(label=gettext_lazy("Description in Dutch"), max_length=200, required=False)
+    label_en = forms.CharField(label=gettext_lazy("Description in English"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, cooperative: Unit, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        based_on = self.fields["based_on"]
+        assert isinstance(based_on, forms.ChoiceField)
+        based_on.choices = [
+            (name, f"{PRESETS[name].description} — {PRESETS[name].source}")
+            for name in presets.legal_presets_for(presets.country_of(cooperative))
+        ]
+        kind = self.fields["meeting_kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", _("None")), *Assembly.Kind.choices]
+        threshold = self.fields["threshold"]
+        assert isinstance(threshold, forms.ChoiceField)
+        threshold.choices = [(name, presets.THRESHOLD_LABELS[name]) for name in THRESHOLDS]
+        base = self.fields["base"]
+        assert isinstance(base, forms.ChoiceField)
+        base.choices = [(b.value, presets.BASE_LABELS[b]) for b in Base]
+        if editing:
+            del self.fields["key"]
+
+    def fields_for_service(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["labels"] = {code: data.pop(f"label_{code}", "") for code in ("fr", "nl", "en")}
+        return data
+
+
+def preset_initial(own: Any) -> dict[str, Any]:
+    """The form's values of a stored own preset."""
+    return {
+        "based_on": own.based_on,
+        "meeting_kind": own.meeting_kind,
+        "quorum_first": own.quorum_first,
+        "quorum_second": own.quorum_second,
+        "threshold": own.threshold,
+        "base": own.base,
+        "statutes_article": own.statutes_article,
+        **{f"label_{code}": own.labels.get(code, "") for code in ("fr", "nl", "en")},
+    }
 
 
 class LanguageSelect(forms.Select):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 import coopgov
 from coopgov.audit.models import AuditEntry
-from coopgov.decisions import charts
+from coopgov.decisions import charts, presets
 from coopgov.decisions.models import (
     Assembly,
     Delegate,
@@ -38,7 +38,6 @@ from coopgov.decisions.models import (
     Result,
 )
 from coopgov.decisions.room import Attendance, attendance
-from coopgov.domain.voting.motion import PRESETS
 from coopgov.domain.voting.numbers import to_fraction
 
 LANGUAGES = ("fr", "nl", "en")
@@ -104,15 +103,31 @@ def _yes_no(value: bool | None) -> str:
     return _("yes") if value else _("no")
 
 
-def _preset_text(name: str) -> str:
-    if not name:
-        return _("none: simple majority of votes cast, no quorum")
-    preset = PRESETS.get(name)
-    return f"{preset.description} ({preset.source})" if preset else name
+def _preset_text(assembly: Assembly, key: str) -> str:
+    """The preset as the minutes state it: the copy frozen at convocation (an own preset with its
+    article of the statutes and the legal preset it may not go below)."""
+    snapshot = presets.resolve(assembly, key)
+    if snapshot is None:
+        return key or _("none: simple majority of votes cast, no quorum")
+    rule = _("quorum %(q1)s on first convocation, %(q2)s on second; majority %(majority)s of %(base)s") % {
+        "q1": snapshot["quorum_first"],
+        "q2": snapshot["quorum_second"],
+        "majority": snapshot["threshold"],
+        "base": snapshot["base"],
+    }
+    if snapshot["own"]:
+        return _("%(label)s (statutes, %(article)s; at least %(law)s): %(rule)s") % {
+            "label": presets.label_of(snapshot),
+            "article": snapshot["statutes_article"],
+            "law": snapshot["based_on"],
+            "rule": rule,
+        }
+    return f"{snapshot['label']} ({snapshot['source']}): {rule}"
 
 
 def _convocation_section(assembly: Assembly, documents: list[str], present: Attendance | None) -> Section:
-    preset = PRESETS.get(assembly.preset)
+    snapshot = presets.resolve(assembly, assembly.preset)
+    preset = presets.meeting_preset(snapshot) if snapshot is not None else None
     blocks: list[str | Table] = [
         Table(
             caption=_("The convocation"),
@@ -131,7 +146,7 @@ def _convocation_section(assembly: Assembly, documents: list[str], present: Atte
                 ),
                 (_("Statutory notice (days)"), str(assembly.notice_days)),
                 (_("Convened (convocation sent) at"), _when(assembly.convened_at)),
-                (_("Quorum and majority preset"), _preset_text(assembly.preset)),
+                (_("Quorum and majority preset"), _preset_text(assembly, assembly.preset)),
                 (_("Status"), str(assembly.get_status_display())),
             ),
         )
@@ -310,7 +325,7 @@ def _item_section(item: Item, result: Result | None) -> Section:
     if item.college:
         facts.append((_("Only for the category / collège"), item.college))
     if item.kind == Item.Kind.MOTION:
-        facts.append((_("Decision type"), _preset_text(item.preset or item.assembly.preset)))
+        facts.append((_("Decision type"), _preset_text(item.assembly, item.preset or item.assembly.preset)))
     if names:
         facts.append((_("Candidates or options"), ", ".join(names.values())))
     blocks: list[str | Table] = []

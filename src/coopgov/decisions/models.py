@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from coopgov.domain.voting.motion import PRESETS
+from coopgov.domain.voting.motion import PRESETS, THRESHOLDS, Base
 from coopgov.members.models import Membership
 from coopgov.organisation.models import Unit
 
@@ -73,11 +73,14 @@ class Assembly(models.Model):
     record_date = models.DateField(_("record date of the electorate"))
     notice_days = models.PositiveSmallIntegerField(_("statutory notice (days)"), default=15)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    preset = models.CharField(
-        _("quorum and majority preset"),
-        max_length=32,
+    # A legal preset's name (coopgov.domain.voting.motion.PRESETS) or the key of one of the cooperative's
+    # own presets (CooperativePreset); the forms offer the cooperative's country's and its own.
+    preset = models.CharField(_("quorum and majority preset"), max_length=32, blank=True)
+    presets_frozen = models.JSONField(
+        _("presets as they stood at convocation"),
+        default=dict,
         blank=True,
-        choices=[(name, p.description) for name, p in PRESETS.items()],
+        help_text=_("The quorum and majority of every preset the assembly uses, copied when it is convened."),
     )
     requires_paid_shares = models.BooleanField(_("voting requires paid-in shares"), default=False)
     max_proxies_per_holder = models.PositiveSmallIntegerField(
@@ -171,11 +174,7 @@ class Item(models.Model):
     method = models.CharField(_("counting method"), max_length=20, choices=[(m, m) for m in METHOD_KINDS])
     seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
     preset = models.CharField(
-        _("decision type (preset)"),
-        max_length=32,
-        blank=True,
-        choices=[(name, p.description) for name, p in PRESETS.items()],
-        help_text=_("Empty: the assembly's preset."),
+        _("decision type (preset)"), max_length=32, blank=True, help_text=_("Empty: the assembly's preset.")
     )
     grades = models.JSONField(_("grades, best first (majority judgment)"), default=list, blank=True)
     secret = models.BooleanField(_("secret ballot"), default=True)
@@ -225,6 +224,80 @@ class Item(models.Model):
     @property
     def permission_unit(self) -> Unit:
         return self.assembly.unit
+
+
+class CooperativePreset(models.Model):
+    """A cooperative's own quorum and majority preset, from its statutes (DOMAIN.md §6.8): never below the
+    legal preset it is based on (the decision type in law), checked by the service. ``meeting_kind`` makes
+    it the cooperative's default for that kind of meeting instead of the law's. Edited in place (its
+    ``version`` counts the changes): an assembly keeps a copy from its convocation (docs/adr/0012)."""
+
+    cooperative = models.ForeignKey(
+        Unit, verbose_name=_("cooperative"), on_delete=models.PROTECT, related_name="own_presets"
+    )
+    key = models.SlugField(_("identifier"), max_length=32)
+    based_on = models.CharField(
+        _("decision type in law"),
+        max_length=32,
+        choices=[(name, p.description) for name, p in PRESETS.items()],
+    )
+    meeting_kind = models.CharField(
+        _("default for the kind of meeting"), max_length=16, blank=True, choices=Assembly.Kind.choices
+    )
+    quorum_first = models.CharField(_("quorum on first convocation"), max_length=12)
+    quorum_second = models.CharField(_("quorum on second convocation"), max_length=12)
+    threshold = models.CharField(_("majority"), max_length=12, choices=[(name, name) for name in THRESHOLDS])
+    base = models.CharField(_("majority of"), max_length=24, choices=[(b.value, b.value) for b in Base])
+    statutes_article = models.CharField(_("article of the statutes"), max_length=200)
+    # The description in its first language, and in each language it was written in (ADR 0003).
+    label = models.CharField(_("description"), max_length=200)
+    labels = models.JSONField(_("descriptions by language"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("changed at"))
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cooperative's preset")
+        verbose_name_plural = _("cooperative's presets")
+        ordering = ("cooperative", "key")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "key"], name="own_preset_key_unique"),
+            models.UniqueConstraint(
+                fields=["cooperative", "meeting_kind"],
+                condition=Q(retired_at__isnull=True) & ~Q(meeting_kind=""),
+                name="one_active_default_per_meeting_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def permission_unit(self) -> Unit:
+        return self.cooperative
+
+
+class AssemblyLink(models.Model):
+    """A document of the convocation that lives elsewhere: a title and an http(s) address. The files of
+    the convocation are in the assembly's folder (ADR 0013); a link is a row, since it has no file."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("address"), max_length=500)
+    added_at = models.DateTimeField(_("added at"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("linked document")
+        verbose_name_plural = _("linked documents")
+        ordering = ("assembly", "title", "id")
+        constraints = [models.UniqueConstraint(fields=["assembly", "url"], name="one_link_per_address")]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Option(models.Model):

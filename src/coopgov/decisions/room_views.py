@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coopgov.decisions import charts, room, sections, selectors, services
+from coopgov.decisions import charts, presets, room, sections, selectors, services
 from coopgov.decisions.forms import MOTION_CHOICES, vote_from_post
 from coopgov.decisions.models import (
     DEFAULT_GRADES,
@@ -31,7 +31,6 @@ from coopgov.decisions.models import (
 from coopgov.decisions.services import DecisionRefused
 from coopgov.domain.budgeting import scores
 from coopgov.domain.formats.pabulib import parse_pabulib, to_election
-from coopgov.domain.voting.motion import MotionRule, rule_from_preset
 from coopgov.members.models import Membership
 
 
@@ -58,11 +57,7 @@ def _count(post: Any, name: str) -> int:
 
 
 def _quorum(assembly: Assembly, seen: room.Attendance) -> dict[str, Any]:
-    rule = (
-        rule_from_preset(assembly.preset, convocation=assembly.convocation)
-        if assembly.preset
-        else MotionRule()
-    )
+    rule = presets.rule_for(presets.resolve(assembly, assembly.preset), convocation=assembly.convocation)
     required = rule.quorum * seen.electorate
     return {
         "share": rule.quorum,

@@ -6,14 +6,11 @@ the anonymised ballot file and the code path of `coopgov tally`, so anyone recou
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import secrets
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import replace
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -23,7 +20,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Sum, TextField
 from django.db.models.functions import Cast, Coalesce
-from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -45,14 +41,13 @@ from coopgov.domain.formats.json_ballots import (
     BallotFile,
     BallotFileError,
     BallotRecord,
-    dumps_cast_ballots,
+    dumps_ballot_file,
     loads_ballot_file,
-    vote_from_json,
 )
 from coopgov.domain.voting import weights as voting_weights
 from coopgov.domain.voting.for_withhold import invalid_mark
-from coopgov.domain.voting.motion import SCIC_COLLEGE_BOUNDS, MotionRule, rule_from_preset
-from coopgov.domain.voting.numbers import json_number
+from coopgov.domain.voting.motion import SCIC_COLLEGE_BOUNDS, MotionRule
+from coopgov.domain.voting.numbers import json_number, to_fraction
 from coopgov.members.models import Category, Membership, ShareMovement
 from coopgov.tools.tally import UsageError, tally_file
 
@@ -137,6 +132,11 @@ def assembly_convene(*, assembly: Assembly, actor: Any, now: datetime | None = N
         )
     if locked.record_date > now.date():
         raise DecisionRefused("record_date_in_future", _("The record date cannot be in the future."))
+    from coopgov.decisions import presets
+
+    # The quorum and majority members are convened under: a later change of an own preset does not
+    # reach this assembly (docs/adr/0012).
+    frozen = presets.freeze(locked)
     eligible, total = _freeze_electorate(locked)
     from coopgov.decisions.sections import apply_delegates
 
@@ -155,7 +155,12 @@ def assembly_convene(*, assembly: Assembly, actor: Any, now: datetime | None = N
         action="assembly.convened",
         obj=locked,
         unit=locked.unit,
-        after={"record_date": locked.record_date, "electorate": eligible, "memberships_checked": total},
+        after={
+            "record_date": locked.record_date,
+            "electorate": eligible,
+            "memberships_checked": total,
+            "presets": frozen,
+        },
     )
     return locked
 
@@ -546,19 +551,18 @@ def _colleges(item: Item) -> dict[str, Fraction] | None:
 def motion_rule(item: Item, colleges: Mapping[str, Fraction] | None) -> MotionRule:
     """The rule of a motion: the item's decision type, else the assembly's preset, on the convocation being
     held, with the cooperative's collège weights and per-person cap."""
+    from coopgov.decisions import presets  # presets builds on this module's DecisionRefused
+
     assembly = item.assembly
-    preset = item.preset or assembly.preset
     profile = getattr(assembly.cooperative, "profile", None)
     cap = Fraction(profile.vote_cap_ratio) if profile is not None and profile.vote_cap_ratio else None
-    if preset:
-        return rule_from_preset(
-            preset,
-            convocation=assembly.convocation,
-            college_weights=colleges,
-            college_bounds=SCIC_COLLEGE_BOUNDS,
-            cap=cap,
-        )
-    return MotionRule(college_weights=colleges, cap=cap)
+    return presets.rule_for(
+        presets.item_preset(item),
+        convocation=assembly.convocation,
+        college_weights=dict(colleges) if colleges is not None else None,
+        college_bounds=SCIC_COLLEGE_BOUNDS,
+        cap=cap,
+    )
 
 
 def _electorate_weights(item: Item) -> dict[str, Fraction]:
@@ -569,49 +573,37 @@ def _electorate_weights(item: Item) -> dict[str, Fraction]:
     return {row["college"]: _fraction(row["total"]) for row in rows}
 
 
-def _cast_ballots(item: Item, *, with_college: bool) -> list[tuple[str, Any, Fraction, str | None]]:
-    """The item's ballots in receipt order as (receipt, vote as cast in JSON, weight, collège or None).
-
-    Read as plain rows: the votes' JSON text decoded in one call rather than one per row, and each
-    distinct value of a column converted once by the database backend's converters (Django's own
-    conversion of a values_list, which otherwise runs on every row): a large assembly has tens of
-    thousands of ballots per item, nearly all weighing 1."""
-    query = (
+def build_ballot_file(item: Item) -> BallotFile:
+    """The anonymised ballot file of a closed item: each ballot under its receipt code, in receipt order
+    (not the order of casting), with its weight after proxies and, for motions by collège, its collège."""
+    kind = item.ballot_kind
+    options = list(item.options.all())
+    colleges = _colleges(item) if kind == "motion" else None
+    # Plain rows rather than model instances, the votes' JSON text decoded in one call rather than one
+    # per row, and each distinct weight converted once: a large assembly has tens of thousands of
+    # ballots per item, nearly all weighing 1.
+    rows = list(
         item.ballots.order_by("receipt")
         .annotate(content_text=Cast("content", TextField()))
         .values_list("receipt", "content_text", "weight", "college")
     )
-    compiler = query.query.get_compiler(using=query.db)
-    chunks = compiler.execute_sql(MULTI)
-    rows = [row for chunk in chunks for row in chunk]
-    selected = compiler.select[: compiler.col_count]
-    columns: list[list[Any]] = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in selected]
-    for position, (functions, expression) in compiler.get_converters([c[0] for c in selected]).items():
-        keys = list(zip(map(type, columns[position]), columns[position], strict=True))
-        converted = {}
-        for key in set(keys):
-            value = key[1]
-            for function in functions:
-                value = function(value, expression, compiler.connection)
-            converted[key] = value
-        columns[position] = list(map(converted.__getitem__, keys))
-    by_name = {alias: column for (_expression, _sql, alias), column in zip(selected, columns, strict=True)}
-    receipts, texts, weights = by_name["receipt"], by_name["content_text"], by_name["weight"]
-    college_names = by_name["college"] if with_college else [None] * len(receipts)
-    votes_text = ",".join(texts if all(texts) else [text or "null" for text in texts])
-    contents = json.loads("[" + votes_text + "]")
-    # One Fraction per distinct weight, the same object for every ballot of that weight.
-    fractions = {weight: Fraction(weight) for weight in set(weights)}
-    exact_weights = list(map(fractions.__getitem__, weights))
-    return list(zip(receipts, contents, exact_weights, college_names, strict=True))
+    contents = json.loads("[" + ",".join(row[1] or "null" for row in rows) + "]")
+    fractions: dict[Decimal, Fraction] = {}
 
+    def exact_weight(weight: Decimal) -> Fraction:
+        if weight not in fractions:
+            fractions[weight] = Fraction(weight)
+        return fractions[weight]
 
-def _ballot_file_head(item: Item) -> tuple[BallotFile, bool]:
-    """The anonymised ballot file of a closed item without its ballots, and whether the ballots carry
-    their collège (motions counted by collège)."""
-    kind = item.ballot_kind
-    options = list(item.options.all())
-    colleges = _colleges(item) if kind == "motion" else None
+    records = [
+        BallotRecord(
+            vote=_as_vote(kind, content),
+            weight=exact_weight(weight),
+            voter=receipt,
+            college=college if colleges is not None else None,
+        )
+        for (receipt, _text, weight, college), content in zip(rows, contents, strict=True)
+    ]
     rule = None
     electorate: Fraction | dict[str, Fraction] | None = None
     if kind == "motion":
@@ -622,9 +614,9 @@ def _ballot_file_head(item: Item) -> tuple[BallotFile, bool]:
             electorate = {name: by_college.get(name, Fraction(0)) for name in colleges}
         else:
             electorate = sum(by_college.values(), Fraction(0))
-    head = BallotFile(
+    return BallotFile(
         kind=kind,
-        ballots=(),
+        ballots=tuple(records),
         candidates=tuple(o.key for o in options),
         names={o.key: o.label for o in options if o.label != o.key},
         seats=item.seats if kind != "motion" else None,
@@ -633,40 +625,17 @@ def _ballot_file_head(item: Item) -> tuple[BallotFile, bool]:
         electorate=electorate,
         title=item.title,
     )
-    return head, colleges is not None
 
 
-def build_ballot_file(item: Item) -> BallotFile:
-    """The anonymised ballot file of a closed item: each ballot under its receipt code, in receipt order
-    (not the order of casting), with its weight after proxies and, for motions by collège, its collège."""
-    head, with_college = _ballot_file_head(item)
-    records = [
-        BallotRecord(vote=vote_from_json(head.kind, content), weight=weight, voter=receipt, college=college)
-        for receipt, content, weight, college in _cast_ballots(item, with_college=with_college)
-    ]
-    return replace(head, ballots=tuple(records))
-
-
-def ballot_file_text(item: Item) -> str:
-    """The text of :func:`build_ballot_file` (``dumps_ballot_file(build_ballot_file(item))``, the same
-    bytes), written from the ballots as cast without a record per ballot."""
-    head, with_college = _ballot_file_head(item)
-    return dumps_cast_ballots(head, _cast_ballots(item, with_college=with_college))
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Run a count without Python's cyclic garbage collector, which it would otherwise set off over and
-    over: counting builds a few objects per ballot (tens of thousands, none in a cycle, all freed as
-    usual when no longer used), and each collection walks every object of the process. Counting an
-    assembly's item took about a third longer with it. The collector resumes as it was."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def _as_vote(kind: str, content: Any) -> Any:
+    """A stored vote (JSON) as the ballot file's reader returns it."""
+    if kind == "approval":
+        return frozenset(content or ())
+    if kind == "score":
+        return {c: to_fraction(s) for c, s in (content or {}).items()}
+    if kind == "ranked":
+        return tuple((t,) if isinstance(t, str) else tuple(t) for t in (content or ()))
+    return content
 
 
 def count_ballot_file(text: str, *, method: str, seats: int | None, seed: str) -> dict[str, Any]:
@@ -692,10 +661,10 @@ def result_compute(*, item: Item, actor: Any, seed: str | None = None, now: date
     )
     if locked.status != Item.Status.CLOSED:
         raise DecisionRefused("item_not_closed", _("Close the item before counting it."))
+    ballot_file = build_ballot_file(locked)
+    text = dumps_ballot_file(ballot_file)
     seed = seed if seed is not None else secrets.token_hex(8)
-    with cyclic_gc_paused():
-        text = ballot_file_text(locked)
-        out = count_ballot_file(text, method=locked.method, seats=locked.seats, seed=seed)
+    out = count_ballot_file(text, method=locked.method, seats=locked.seats, seed=seed)
     electorate = sum(_electorate_weights(locked).values(), Fraction(0))
     present = _fraction(locked.ballots.aggregate(total=Sum("weight"))["total"])
     participation = {
@@ -704,12 +673,15 @@ def result_compute(*, item: Item, actor: Any, seed: str | None = None, now: date
         "present_or_represented": json_number(present),
         "proxies": locked.proxy_report,
     }
+    from coopgov.decisions import presets
+
+    preset = presets.item_preset(locked)
+    participation["preset"] = presets.explanation(preset, locked.assembly.convocation)
     if locked.ballot_kind == "motion":
         quorum_reached = bool(out["explanation"]["quorum"]["quorum_reached"])
     else:
         # Elections and polls take the assembly's quorum on the weight present or represented.
-        preset = locked.preset or locked.assembly.preset
-        rule = rule_from_preset(preset, convocation=locked.assembly.convocation) if preset else MotionRule()
+        rule = presets.rule_for(preset, convocation=locked.assembly.convocation)
         quorum_reached = present >= rule.quorum * electorate
         participation["quorum"] = str(rule.quorum)
     result, _created = Result.objects.update_or_create(

@@ -15,29 +15,26 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from coopgov.audit.services import audit_record
-from coopgov.decisions import counting, services
-from coopgov.decisions.models import Assembly, AssemblySite, Item, Option, Result
+from coopgov.decisions import counting, presets, services
+from coopgov.decisions.models import Assembly, AssemblyLink, AssemblySite, Item, Option, Result
 from coopgov.decisions.services import DecisionRefused
-from coopgov.domain.voting.motion import PRESETS
 from coopgov.domain.voting.numbers import to_fraction
 from coopgov.organisation.models import Unit
 
 # --- statutory defaults per country and kind of meeting (DOMAIN.md §2.4, §3, §6.8) ---------------------
 
-# The quorum and majority preset a new assembly starts from; staff may choose another one.
-DEFAULT_PRESETS: dict[tuple[str, str], str] = {
-    ("BE", Assembly.Kind.ORDINARY): "be-sc-ordinary",
-    ("BE", Assembly.Kind.EXTRAORDINARY): "be-sc-statutes",
-    ("FR", Assembly.Kind.ORDINARY): "fr-scic-sa-ago",
-    ("FR", Assembly.Kind.EXTRAORDINARY): "fr-scic-sa-age",
-}
+# The presets themselves, the law's and each cooperative's own, live in coopgov.decisions.presets.
+DEFAULT_PRESETS = presets.DEFAULT_PRESETS
+country_of = presets.country_of
 
 # The shortest notice the law allows between the convocation and the meeting, in days.
 # BE: CSA art. 6:70 §2 (fifteen days). FR, SA: C. com. R225-69 (fifteen days on first convocation,
@@ -53,19 +50,14 @@ FR_SECOND_CONVOCATION_NOTICE_DAYS = 10
 FR_EXTRAORDINARY_SECOND_WITHIN_DAYS = 61
 
 
-def country_of(cooperative: Unit) -> str:
-    profile = getattr(cooperative, "profile", None)
-    return profile.country if profile is not None else ""
-
-
 def presets_for(country: str) -> list[str]:
-    """The preset names of a country (their names start with its code), in the order of PRESETS."""
-    prefix = f"{country.lower()}-"
-    return [name for name in PRESETS if name.startswith(prefix)]
+    """The legal preset names of a country (their names start with its code), in the order of PRESETS."""
+    return presets.legal_presets_for(country)
 
 
-def default_preset(country: str, kind: str) -> str:
-    return DEFAULT_PRESETS.get((country, kind), "")
+def default_preset(cooperative: Unit, kind: str) -> str:
+    """The preset a new assembly of this kind starts from: the cooperative's own default, else the law's."""
+    return presets.default_preset(cooperative, kind)
 
 
 def statutory_notice_days(country: str, kind: str) -> int:
@@ -211,6 +203,10 @@ def _section_problems(cooperative: Unit, fields: dict[str, Any]) -> list[Problem
     return []
 
 
+def _offered_keys(cooperative: Unit) -> set[str]:
+    return {key for key, _text in presets.offered(cooperative)}
+
+
 def _check_assembly(cooperative: Unit, fields: dict[str, Any], today: date) -> None:
     country = country_of(cooperative)
     problems = calendar_problems(
@@ -233,8 +229,10 @@ def _check_assembly(cooperative: Unit, fields: dict[str, Any], today: date) -> N
         problems.append(Problem("unit", _("Only a local or section assembly is held by an antenna.")))
     problems += _section_problems(cooperative, fields)
     preset = fields.get("preset", "")
-    if preset and preset not in presets_for(country):
-        problems.append(Problem("preset", _("This preset is not one of the cooperative's country.")))
+    if preset and preset not in _offered_keys(cooperative):
+        problems.append(
+            Problem("preset", _("This preset is not one of the cooperative's country nor one of its own."))
+        )
     if problems:
         raise InvalidInput(problems)
 
@@ -380,8 +378,10 @@ def _item_problems(assembly: Assembly, fields: dict[str, Any], options: list[Opt
     if len(set(keys)) != len(keys):
         problems.append(Problem("options", _("Two candidates or options have the same identifier.")))
     preset = fields.get("preset", "")
-    if preset and preset not in presets_for(country_of(assembly.cooperative)):
-        problems.append(Problem("preset", _("This preset is not one of the cooperative's country.")))
+    if preset and preset not in _offered_keys(assembly.cooperative):
+        problems.append(
+            Problem("preset", _("This preset is not one of the cooperative's country nor one of its own."))
+        )
     if preset and kind != Item.Kind.MOTION:
         problems.append(Problem("preset", _("Only a motion has a decision type.")))
     return problems
@@ -565,6 +565,116 @@ def document_attach(*, assembly: Assembly, name: str, content: Any, actor: Any) 
         after={"document": Path(stored).name, "sha256": digest.hexdigest(), "bytes": size},
     )
     return Path(stored).name
+
+
+def _before_convocation(locked: Assembly) -> None:
+    if locked.status != Assembly.Status.DRAFT:
+        raise DecisionRefused(
+            "already_convened",
+            _(
+                "The convocation has been sent with this document: members were convened with it, so it "
+                "stays. Attach a correction under a new name instead."
+            ),
+        )
+
+
+@transaction.atomic
+def document_remove(*, assembly: Assembly, name: str, actor: Any) -> None:
+    """Remove an attached file before the convocation is sent; its SHA-256 stays in the audit log."""
+    locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    _before_convocation(locked)
+    path = document_path(locked, name)
+    if path is None:
+        raise DecisionRefused("no_document", _("This assembly has no document with this name."))
+    digest = hashlib.sha256()
+    with open(path, "rb") as stored:
+        for chunk in iter(lambda: stored.read(1 << 16), b""):
+            digest.update(chunk)
+    audit_record(
+        actor=actor,
+        action="assembly.document_removed",
+        obj=locked,
+        unit=locked.unit,
+        before={"document": name, "sha256": digest.hexdigest()},
+    )
+    # The file goes when the removal is committed, so a failed transaction keeps it.
+    storage, stored_name = document_storage(), f"{_folder(locked)}/{name}"
+    transaction.on_commit(lambda: storage.delete(stored_name))
+
+
+LINK_SCHEMES = ("http", "https")
+
+
+def _link_problems(assembly: Assembly, title: str, url: str) -> list[Problem]:
+    problems = []
+    if not title.strip():
+        problems.append(Problem("title", _("Give the document's title.")))
+    elif len(title.strip()) > 200:
+        problems.append(Problem("title", _("The title is longer than 200 characters.")))
+    try:
+        URLValidator(schemes=list(LINK_SCHEMES))(url)
+    except ValidationError:
+        problems.append(Problem("url", _("Give a full web address starting with http:// or https://.")))
+    else:
+        if len(url) > 500:
+            problems.append(Problem("url", _("The address is longer than 500 characters.")))
+        elif assembly.links.filter(url=url).exists():
+            problems.append(Problem("url", _("A document with this address is already linked.")))
+    return problems
+
+
+@transaction.atomic
+def document_link_add(
+    *, assembly: Assembly, title: str, url: str, actor: Any, now: datetime | None = None
+) -> AssemblyLink:
+    """Link a document published elsewhere (http or https) to the convocation, until the assembly is
+    closed, like an attached file."""
+    locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if locked.status in (Assembly.Status.CLOSED, Assembly.Status.PUBLISHED):
+        raise DecisionRefused("closed", _("Documents can no longer be attached to a closed assembly."))
+    url = url.strip()
+    problems = _link_problems(locked, title, url)
+    if problems:
+        raise InvalidInput(problems)
+    link = AssemblyLink.objects.create(
+        assembly=locked,
+        title=title.strip(),
+        url=url,
+        added_at=now or timezone.now(),
+        added_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="assembly.document_linked",
+        obj=locked,
+        unit=locked.unit,
+        after={"title": link.title, "url": link.url},
+    )
+    return link
+
+
+@transaction.atomic
+def document_link_remove(*, link: AssemblyLink, actor: Any) -> None:
+    """Remove a linked document before the convocation is sent."""
+    locked = Assembly.objects.select_for_update().get(pk=link.assembly_id)
+    _before_convocation(locked)
+    target = AssemblyLink.objects.get(pk=link.pk, assembly=locked)
+    audit_record(
+        actor=actor,
+        action="assembly.document_unlinked",
+        obj=locked,
+        unit=locked.unit,
+        before={"title": target.title, "url": target.url},
+    )
+    target.delete()
+
+
+def convocation_documents(assembly: Assembly) -> list[str]:
+    """Every document of the convocation as the minutes name it: the files, then each link's title
+    and address."""
+    return documents_of(assembly) + [
+        f"{link.title} ({link.url})" for link in assembly.links.order_by("title", "id")
+    ]
 
 
 # --- assembly-wide acts -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coopgov.decisions import charts, counting, room, room_views, sections, selectors, services
+from coopgov.decisions import charts, counting, presets, room, room_views, sections, selectors, services
 from coopgov.decisions.forms import MOTION_CHOICES, vote_from_post
 from coopgov.decisions.labels import reason_text
 from coopgov.decisions.models import DEFAULT_GRADES, Assembly, ElectorateEntry, Item, Proxy
@@ -259,6 +259,10 @@ def result(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         return special
     names = {o.key: o.label for o in item.options.all()}
     caption, numbers = charts.result_numbers(stored.result, names)
+    # The preset the count stored (a result counted before presets were stored: the assembly's copy).
+    preset = stored.participation.get("preset") or presets.explanation(
+        presets.item_preset(item), assembly.convocation
+    )
     context = {
         "assembly": assembly,
         "item": item,
@@ -279,5 +283,8 @@ def result(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         ],
         "names": names,
         "delegates": sections.delegates_overview(assembly),
+        "preset": preset,
+        "preset_label": presets.label_of(preset) if preset else "",
+        "preset_base": presets.base_text(preset["base"]) if preset else "",
     }
     return render(request, "decisions/result.html", context)

@@ -20,17 +20,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coopgov.decisions import minutes as minutes_doc
-from coopgov.decisions import services, services_manage
+from coopgov.decisions import presets, services, services_manage
 from coopgov.decisions.forms_manage import (
     ASSEMBLY_FORM_FIELDS,
     AssemblyForm,
     DocumentForm,
     ItemForm,
+    LinkForm,
     MinutesForm,
+    PresetForm,
     SiteForm,
     add_problems,
+    preset_initial,
 )
-from coopgov.decisions.models import Assembly, Item, Result
+from coopgov.decisions.models import Assembly, AssemblyLink, CooperativePreset, Item, Result
 from coopgov.decisions.services import DecisionRefused
 from coopgov.decisions.services_manage import InvalidInput
 from coopgov.organisation.models import Unit
@@ -67,7 +70,13 @@ def assembly_new(request: HttpRequest) -> HttpResponse:
     if not cooperatives:
         raise PermissionDenied
     return render(
-        request, "decisions/manage_new.html", {"cooperatives": cooperatives, "kinds": Assembly.Kind.choices}
+        request,
+        "decisions/manage_new.html",
+        {
+            "cooperatives": cooperatives,
+            "kinds": Assembly.Kind.choices,
+            "keeps_presets": {c.code for c in cooperatives if presets.may_keep_presets.test(request.user, c)},
+        },
     )
 
 
@@ -84,7 +93,7 @@ def assembly_create(request: HttpRequest, code: str) -> HttpResponse:
         form.initial.update(
             kind=kind,
             unit=cooperative.pk,
-            preset=services_manage.default_preset(country, kind),
+            preset=services_manage.default_preset(cooperative, kind),
             notice_days=services_manage.statutory_notice_days(country, kind) or 15,
         )
     if request.method == "POST" and form.is_valid():
@@ -104,22 +113,26 @@ def assembly_create(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "cooperative": cooperative,
             "heading": _("New assembly of %(name)s") % {"name": cooperative.display_name},
-            "presets": _presets_table(country),
+            "presets": _presets_table(cooperative),
+            "may_keep_presets": presets.may_keep_presets.test(request.user, cooperative),
         },
     )
 
 
-def _presets_table(country: str) -> list[dict[str, Any]]:
-    """The statutory defaults, shown beside the form so staff see what each kind of meeting starts from."""
+def _presets_table(cooperative: Unit) -> list[dict[str, Any]]:
+    """The defaults, shown beside the form so staff see what each kind of meeting starts from: the
+    cooperative's own preset for that kind of meeting, else the law's."""
+    country = services_manage.country_of(cooperative)
     out = []
     for kind, label in Assembly.Kind.choices:
-        name = services_manage.default_preset(country, kind)
-        preset = services_manage.PRESETS.get(name) if name else None
+        key = services_manage.default_preset(cooperative, kind)
+        snapshot = presets.resolve(Assembly(cooperative=cooperative), key) if key else None
         out.append(
             {
                 "kind": label,
                 "notice": services_manage.statutory_notice_days(country, kind),
-                "preset": preset,
+                "preset": snapshot,
+                "label": presets.label_of(snapshot),
             }
         )
     return out
@@ -158,7 +171,8 @@ def assembly_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "assembly": assembly,
             "cooperative": assembly.cooperative,
             "heading": _("Edit the convocation"),
-            "presets": _presets_table(country),
+            "presets": _presets_table(assembly.cooperative),
+            "may_keep_presets": presets.may_keep_presets.test(request.user, assembly.cooperative),
         },
     )
 
@@ -166,6 +180,8 @@ def assembly_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _prepare_page(request: HttpRequest, assembly: Assembly, **forms: Any) -> HttpResponse:
     country = services_manage.country_of(assembly.cooperative)
     items = list(assembly.items.prefetch_related("options").order_by("order"))
+    resolved = presets.resolve_many(assembly, {assembly.preset, *(item.preset for item in items)})
+    preset = resolved[assembly.preset]
     context = {
         "assembly": assembly,
         "items": items,
@@ -174,8 +190,16 @@ def _prepare_page(request: HttpRequest, assembly: Assembly, **forms: Any) -> Htt
         "item_form": forms.get("item_form") or ItemForm(cooperative=assembly.cooperative, country=country),
         "site_form": forms.get("site_form") or SiteForm(assembly=assembly),
         "document_form": forms.get("document_form") or DocumentForm(),
+        "link_form": forms.get("link_form") or LinkForm(),
+        "links": list(assembly.links.order_by("title", "id")),
         "minutes_form": MinutesForm(initial={"language": get_language()}),
-        "preset": services_manage.PRESETS.get(assembly.preset),
+        "preset": preset,
+        "preset_label": presets.label_of(preset),
+        "item_presets": {
+            item.pk: presets.label_of(resolved[item.preset]) if resolved[item.preset] else item.preset
+            for item in items
+            if item.preset
+        },
         "counts": {status: sum(1 for i in items if i.status == status) for status in Item.Status.values},
     }
     return render(request, "decisions/manage_prepare.html", context, status=400 if forms else 200)
@@ -270,6 +294,153 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def link_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a document published elsewhere to the convocation."""
+    assembly = _assembly(request, pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services_manage.document_link_add(
+                assembly=assembly,
+                title=form.cleaned_data["title"],
+                url=form.cleaned_data["url"],
+                actor=request.user,
+            )
+        except InvalidInput as invalid:
+            add_problems(form, invalid.problems)
+        except DecisionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The document is linked to the convocation."))
+            return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return _prepare_page(request, assembly, link_form=form)
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Remove an attached file, before the convocation is sent."""
+    assembly = _assembly(request, pk)
+    try:
+        services_manage.document_remove(assembly=assembly, name=name, actor=request.user)
+        messages.success(request, _("The document is removed from the convocation."))
+    except DecisionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect("decisions:manage_prepare", pk=assembly.pk)
+
+
+@login_required
+@require_POST
+def link_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """Remove a linked document, before the convocation is sent."""
+    assembly = _assembly(request, pk)
+    link = get_object_or_404(AssemblyLink, pk=link_pk, assembly=assembly)
+    try:
+        services_manage.document_link_remove(link=link, actor=request.user)
+        messages.success(request, _("The document is removed from the convocation."))
+    except DecisionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect("decisions:manage_prepare", pk=assembly.pk)
+
+
+# --- the cooperative's own quorum and majority presets (presets.py, docs/adr/0012) ------------------------
+
+
+def _preset_cooperative(request: HttpRequest, code: str) -> Unit:
+    cooperative = get_object_or_404(
+        Unit.objects.select_related("profile"), code=code, kind=Unit.Kind.COOPERATIVE
+    )
+    if not presets.may_keep_presets.test(request.user, cooperative):
+        raise PermissionDenied
+    return cooperative
+
+
+def _presets_page(
+    request: HttpRequest, cooperative: Unit, form: PresetForm, status: int = 200
+) -> HttpResponse:
+    legal = [
+        presets.legal_snapshot(name)
+        for name in presets.legal_presets_for(services_manage.country_of(cooperative))
+    ]
+    own = [
+        {"preset": p, "label": presets.label_of(presets.own_snapshot(p))}
+        for p in presets.own_presets(cooperative, active_only=False)
+    ]
+    return render(
+        request,
+        "decisions/manage_presets.html",
+        {"cooperative": cooperative, "legal": legal, "own": own, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def presets_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The law's presets of the cooperative's country and its own; a form to add one."""
+    cooperative = _preset_cooperative(request, code)
+    form = PresetForm(request.POST or None, cooperative=cooperative)
+    if request.method == "POST" and form.is_valid():
+        try:
+            presets.own_preset_create(
+                cooperative=cooperative, fields=form.fields_for_service(), actor=request.user
+            )
+        except presets.InvalidPreset as invalid:
+            add_problems(form, invalid.problems)
+        except DecisionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The preset is saved: assemblies of the cooperative may now use it."))
+            return redirect("decisions:manage_presets", code=cooperative.code)
+    return _presets_page(request, cooperative, form, status=400 if form.errors else 200)
+
+
+@login_required
+def preset_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """Change an own preset: drafts follow; assemblies already convened keep their copy."""
+    cooperative = _preset_cooperative(request, code)
+    own = get_object_or_404(CooperativePreset, cooperative=cooperative, key=key, retired_at__isnull=True)
+    form = PresetForm(
+        request.POST or None, initial=preset_initial(own), cooperative=cooperative, editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            presets.own_preset_update(preset=own, fields=form.fields_for_service(), actor=request.user)
+        except presets.InvalidPreset as invalid:
+            add_problems(form, invalid.problems)
+        except DecisionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The preset is changed. Assemblies already convened keep the rule they were "
+                    "convened with."
+                ),
+            )
+            return redirect("decisions:manage_presets", code=cooperative.code)
+    return render(
+        request,
+        "decisions/manage_preset_edit.html",
+        {"cooperative": cooperative, "own": own, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def preset_retire(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    cooperative = _preset_cooperative(request, code)
+    own = get_object_or_404(CooperativePreset, cooperative=cooperative, key=key)
+    try:
+        presets.own_preset_retire(preset=own, actor=request.user)
+        messages.success(request, _("The preset is retired: it is no longer offered."))
+    except DecisionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect("decisions:manage_presets", code=cooperative.code)
+
+
+@login_required
 def document(request: HttpRequest, pk: int, name: str) -> FileResponse:
     """A document of the convocation, for anyone who may see the assembly."""
     assembly = get_object_or_404(Assembly, pk=pk)
@@ -352,7 +523,7 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     assembly = _minutes_assembly(request, pk)
     language = _minutes_language(request)
     document_ = minutes_doc.minutes_build(
-        assembly, language=language, documents=services_manage.documents_of(assembly)
+        assembly, language=language, documents=services_manage.convocation_documents(assembly)
     )
     return render(
         request,
@@ -371,7 +542,7 @@ def minutes_odt(request: HttpRequest, pk: int) -> HttpResponse:
     language = _minutes_language(request)
     data = minutes_doc.odt_bytes(
         minutes_doc.minutes_build(
-            assembly, language=language, documents=services_manage.documents_of(assembly)
+            assembly, language=language, documents=services_manage.convocation_documents(assembly)
         )
     )
     response = HttpResponse(data, content_type=minutes_doc.ODT_MIMETYPE)

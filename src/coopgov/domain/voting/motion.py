@@ -212,6 +212,78 @@ CNC_CAP_WITH_STAFF = Fraction(1, 20)
 """Belgian CNC approval when staff are members: 1/20 of the votes present or represented."""
 
 
+@dataclass(frozen=True)
+class Weakness:
+    """One way a preset is less demanding than its legal floor: the field at fault (``quorum_first``,
+    ``quorum_second``, ``threshold`` or ``base``), the preset's value and the floor's, as text."""
+
+    field: str
+    value: str
+    floor: str
+
+
+# Bases from the narrowest to the widest: on any count, yes + no ≤ ballots handed in ≤ the electorate.
+_BASE_ORDER = (Base.CAST, Base.CAST_WITH_ABSTENTIONS, Base.ELECTORATE)
+
+
+def _normal(threshold: Threshold, base: Base) -> tuple[Fraction, bool, Base]:
+    """A threshold and base as (fraction, strict, base). A simple majority (more yes than no) is the
+    absolute majority of the votes cast, whatever base it is written with: yes > (yes + no) / 2 ⟺ yes > no."""
+    if threshold.simple:
+        return Fraction(1, 2), True, Base.CAST
+    return threshold.fraction, threshold.strict, base
+
+
+def weaknesses(preset: MeetingPreset, floor: MeetingPreset) -> list[Weakness]:
+    """How ``preset`` asks less than ``floor`` (empty when it asks at least as much on every count).
+
+    Rule: the law's quorum and majority are a minimum that statutes may raise, never lower (C. com.
+    L225-96 and L225-98: "les statuts peuvent prévoir des quorums plus élevés"; CSA art. 6:85–6:86 and
+    the imperative-law precedence of DOMAIN.md §3). A preset is at least as strict as its floor when its
+    quorums are not lower and it adopts a motion only on counts where the floor adopts it too: its
+    fraction is not lower (equal and "more than" beats equal and "at least") and its base is not
+    narrower (votes cast ⊂ ballots handed in ⊂ electorate). A wider base with a lower fraction is not
+    comparable, and is reported on the threshold.
+    """
+    found: list[Weakness] = []
+    for name in ("quorum_first", "quorum_second"):
+        value, least = getattr(preset, name), getattr(floor, name)
+        if value < least:
+            found.append(Weakness(name, exact(value), exact(least)))
+    fraction, strict, base = _normal(preset.threshold, preset.base)
+    floor_fraction, floor_strict, floor_base = _normal(floor.threshold, floor.base)
+    if fraction < floor_fraction or (fraction == floor_fraction and floor_strict and not strict):
+        found.append(Weakness("threshold", preset.threshold.name, floor.threshold.name))
+    if _BASE_ORDER.index(base) < _BASE_ORDER.index(floor_base):
+        found.append(Weakness("base", preset.base.value, floor.base.value))
+    return found
+
+
+def rule_from_meeting_preset(
+    preset: MeetingPreset,
+    *,
+    convocation: int = 1,
+    college_weights: Mapping[str, Fraction] | None = None,
+    college_bounds: CollegeBounds | None = SCIC_COLLEGE_BOUNDS,
+    cap: Fraction | None = None,
+) -> MotionRule:
+    """The MotionRule of a preset (the law's, or a cooperative's own) on the first or second convocation.
+
+    Rule: the quorum of the convocation being held and the preset's majority (DOMAIN.md §6.8).
+    """
+    if convocation not in (1, 2):
+        raise ValueError(f"convocation must be 1 or 2, not {convocation!r}")
+    return MotionRule(
+        threshold=preset.threshold,
+        base=preset.base,
+        quorum=preset.quorum_first if convocation == 1 else preset.quorum_second,
+        college_weights=college_weights,
+        college_bounds=college_bounds,
+        cap=cap,
+        name=f"{preset.name} (convocation {convocation})",
+    )
+
+
 def rule_from_preset(
     name: str,
     *,
@@ -227,17 +299,12 @@ def rule_from_preset(
     """
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; known: {', '.join(sorted(PRESETS))}")
-    if convocation not in (1, 2):
-        raise ValueError(f"convocation must be 1 or 2, not {convocation!r}")
-    preset = PRESETS[name]
-    return MotionRule(
-        threshold=preset.threshold,
-        base=preset.base,
-        quorum=preset.quorum_first if convocation == 1 else preset.quorum_second,
+    return rule_from_meeting_preset(
+        PRESETS[name],
+        convocation=convocation,
         college_weights=college_weights,
         college_bounds=college_bounds,
         cap=cap,
-        name=f"{name} (convocation {convocation})",
     )
 
 
