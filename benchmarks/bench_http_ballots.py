@@ -12,7 +12,7 @@ opened by ``item_open``; persons, memberships, accounts and tokens are bulk-crea
 ``accounts.ApiToken`` stores them). Afterwards every response wrk recorded is checked against the
 database (benchmarks/http_ballots_record.py) and the audit chain is verified.
 
-    .venv/bin/python benchmarks/bench_http_ballots.py [--voters 30000] [--workers 4] [--threads 1]
+    .venv/bin/python benchmarks/bench_http_ballots.py [--voters 30000] [--workers 4] [--threads 2]
         [--connections 16] [--change-every 10] [--roll-call] [--server-url postgres://postgres@127.0.0.1:5432]
 
 Figures are JSON lines on stdout. Needs `wrk` (make bench installs it) and a PostgreSQL server.
@@ -289,7 +289,13 @@ def main() -> int:
     parser.add_argument("--voters", type=int, default=30_000)
     parser.add_argument("--change-every", type=int, default=10, help="every n-th voter changes their vote")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread if > 1)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="threads per gunicorn worker (gthread if > 1; 1 means sync workers, which block on an idle "
+        "connection: a wrk thread that has finished its plan leaves one open, and the run stalls)",
+    )
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (one per wrk thread)")
     parser.add_argument("--roll-call", action="store_true", help="an open (non-secret) item")
     parser.add_argument(
