@@ -185,11 +185,12 @@ def cast_ballot(request: HttpRequest, assembly_id: Id, item_id: Id, payload: Bal
         if not request.user.has_perm("decisions.cast_ballot", Assembly.objects.get(pk=assembly_id)):
             raise HttpError(403, _("You may not do this in this assembly."))
         raise HttpError(404, _("No item %(id)s in this assembly.") % {"id": item_id})
-    if not request.user.has_perm("decisions.cast_ballot", item.assembly):
+    person_id = getattr(request.user, "person_id", None)
+    if person_id is None or not request.user.has_perm("decisions.cast_ballot", item.assembly):
         raise HttpError(403, _("You may not do this in this assembly."))
     try:
         receipt = services.ballot_cast(
-            item=item, person_id=request.user.person_id, content=payload.vote, actor=request.user
+            item=item, person_id=person_id, content=payload.vote, actor=request.user
         )
     except DecisionRefused as refused:
         if refused.code == "not_in_electorate":
