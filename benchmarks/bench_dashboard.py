@@ -6,8 +6,10 @@ Builds, on a temporary SQLite file (or on DATABASE_URL if given), the demo's org
 admitted members of Smart Belgium spread over its collèges, profiles and antennas, each with an account,
 10,000 proposals, ``--comments`` comments and 50,000 supports spread over the last twelve months (bulk
 inserts: the services are measured elsewhere). Then it times ``followup.selectors.dashboard`` for the
-cooperative and for the group (one register query and one grouped query per kind of act), and the pure
-arithmetic alone. Prints JSON lines with medians and the machine's 1-minute load average (it may be shared).
+cooperative and for the group (one register query and one grouped query per kind of act), the page of
+BE as a staff member reads it (the first request computes this month's snapshot, the next ones read it),
+the nightly refresh of every unit's snapshot, and the pure arithmetic alone. Prints JSON lines with
+medians and the machine's 1-minute load average (it may be shared).
 """
 
 from __future__ import annotations
@@ -185,6 +187,41 @@ def main() -> None:
             runs=args.runs,
             flagged_profiles=[r.group for r in data.profiles.flagged],
         )
+    # The page as a staff member of BE reads it (session, permission, template included).
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.test import Client
+
+    from coopgov.accounts.models import User
+    from coopgov.members.demo import DEMO_TOTP_SECRET
+    from coopgov.organisation.services import role_grant
+
+    staff, created = User.objects.get_or_create(email="staff.bench@example.org")
+    if created:
+        role_grant(user=staff, unit=be, role="staff", actor="bench")
+        TOTP.activate(staff, DEMO_TOTP_SECRET)
+    client = Client()
+    client.force_login(staff)
+    first_ms, first = timed(lambda: client.get(f"/follow-up/dashboards/{be.code}/"), 1)
+    assert first.status_code == 200, first.status_code
+    ms, _ = timed(lambda: client.get(f"/follow-up/dashboards/{be.code}/"), args.runs)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/follow-up/dashboards/{be.code}/")
+    emit(
+        what="page",
+        backend=backend,
+        unit=be.code,
+        first_request_ms=first_ms,
+        queries=len(queries.captured_queries),
+        median_ms=ms,
+        runs=args.runs,
+    )
+    # The nightly job: every unit's snapshot (the acts are read once for all the units).
+    from django.utils import timezone as django_timezone
+
+    from coopgov.followup import services
+
+    ms, written = timed(lambda: services.dashboard_snapshot_refresh(unit=None, now=django_timezone.now()), 1)
+    emit(what="refresh_all", backend=backend, snapshots=len(written), ms=ms)
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats

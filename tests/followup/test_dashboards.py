@@ -135,9 +135,9 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(
 ) -> None:
     client.force_login(officer(world, "board", "cooperative BE"))
     client.get(reverse("followup:dashboard", args=["BE"]))
-    # session, user, roles, authenticator (MFA), unread notices, the unit, the register and its collèges, one
-    # grouped query per kind of act (proposals, comments, supports, attendance, votes)
-    with django_assert_num_queries(13):
+    # session, user, roles, authenticator (MFA), unread notices, the unit, its stored snapshot: the first
+    # request computed the snapshot, the next ones read it whatever the volume of acts
+    with django_assert_num_queries(7):
         client.get(reverse("followup:dashboard", args=["BE"]))
 
 
@@ -199,3 +199,146 @@ def test_a_community_dashboard_counts_its_current_members_only(client: Any, worl
     colleges = {d["key"]: d["figures"] for d in response.context["dimensions"]}["colleges"]
     assert colleges.members == 1 and colleges.participants == 1
     assert [r.group for r in colleges.rows] == ["BE A"]
+
+
+# --- stored snapshots ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl"])
+@pytest.mark.parametrize("months", [1, 3, 12, 36])
+def test_a_snapshot_holds_exactly_the_figures_of_the_live_computation(
+    world: World, months: int, language: str
+) -> None:
+    from django.utils import translation
+
+    from coopgov.followup import selectors
+    from coopgov.followup.services import dashboard_snapshot_refresh
+    from coopgov.organisation.services import community_join
+
+    community = Unit.objects.create(kind=Unit.Kind.COMMUNITY, code="COMM-X", name="X", parent=world.group)
+    community_join(community=community, person=world.member_user.person, actor="t")
+    now = timezone.now()
+    snapshots = dashboard_snapshot_refresh(unit=None, now=now, months=[months])
+    assert {s.unit.code for s in snapshots} >= {"SMART", "BE", "FR", "BE-BRUXELLES", "BE-ANTWERPEN", "COMM-X"}
+    with translation.override(language):
+        for snapshot in (s for s in snapshots if s.months == months):
+            stored = selectors.stored_dashboard(snapshot.unit, months=months, today=timezone.localdate(now))
+            assert stored is not None and stored.computed_at == now
+            live = selectors.dashboard(snapshot.unit, months=months, today=timezone.localdate(now))
+            assert stored.dashboard == live, snapshot.unit.code
+    # Not a comparison of empty pages: B's few voices are flagged (over 36 months its old comment counts).
+    be = selectors.snapshot_dashboard(next(s for s in snapshots if s.unit == world.be))
+    assert {r.group: r.under_represented for r in be.colleges.rows} == {"A": False, "B": months <= 12}
+
+
+def test_the_page_shows_the_stored_figures_and_when_they_were_computed(client: Any, world: World) -> None:
+    from coopgov.followup.services import dashboard_snapshot_refresh
+    from coopgov.participation.models import Comment, Proposal
+
+    computed = timezone.now() - timedelta(hours=3)
+    dashboard_snapshot_refresh(unit=world.be, now=computed)
+    # A comment written after the snapshot is not counted until the next refresh.
+    b_user = User.objects.get(email="p105@example.org")
+    Comment.objects.create(proposal=Proposal.objects.get(), author=b_user, body="Plus tard")
+    client.force_login(officer(world, "board", "cooperative BE"))
+    response = client.get(reverse("followup:dashboard", args=["BE"]), HTTP_ACCEPT_LANGUAGE="en")
+    colleges = {d["key"]: d["figures"] for d in response.context["dimensions"]}["colleges"]
+    assert {r.group: r.participants for r in colleges.rows}["B"] == 3
+    assert response.context["computed_at"] == computed
+    assert "Figures as of" in response.content.decode()
+    dashboard_snapshot_refresh(unit=world.be, now=timezone.now())
+    response = client.get(reverse("followup:dashboard", args=["BE"]))
+    colleges = {d["key"]: d["figures"] for d in response.context["dimensions"]}["colleges"]
+    assert {r.group: r.participants for r in colleges.rows}["B"] == 4
+
+
+def test_a_period_never_computed_is_computed_once_then_read_and_kept_fresh(client: Any, world: World) -> None:
+    from coopgov.followup.models import DashboardSnapshot
+    from coopgov.followup.services import dashboard_snapshot_refresh
+
+    client.force_login(officer(world, "board", "cooperative BE"))
+    client.get(reverse("followup:dashboard", args=["BE"]) + "?months=5")
+    client.get(reverse("followup:dashboard", args=["BE"]) + "?months=5")
+    assert list(DashboardSnapshot.objects.filter(unit=world.be).values_list("months", flat=True)) == [5]
+    dashboard_snapshot_refresh(unit=world.be, now=timezone.now())
+    assert sorted(DashboardSnapshot.objects.filter(unit=world.be).values_list("months", flat=True)) == [5, 12]
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "allowed"),
+    [
+        ("staff", "group", True),
+        ("staff", "cooperative BE", True),
+        ("board", "cooperative BE", False),
+        ("staff", "antenna Bruxelles", False),
+        ("staff", "other cooperative FR", False),
+        ("relay", "cooperative BE", False),
+    ],
+)
+def test_staff_of_the_unit_may_ask_for_a_refresh(
+    client: Any, world: World, role: str, where: str, allowed: bool, django_capture_on_commit_callbacks: Any
+) -> None:
+    from coopgov.followup.models import DashboardSnapshot
+    from coopgov.followup.services import dashboard_snapshot_refresh
+
+    old = timezone.now() - timedelta(days=1)
+    dashboard_snapshot_refresh(unit=world.be, now=old)
+    client.force_login(officer(world, role, where))
+    url = reverse("followup:dashboard_refresh", args=["BE"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"months": "12"})
+    snapshot = DashboardSnapshot.objects.get(unit=world.be, months=12)
+    if allowed:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("followup:dashboard", args=["BE"]) + "?months=12"
+        assert snapshot.computed_at > old
+    else:
+        assert response.status_code == 403
+        assert snapshot.computed_at == old
+
+
+def test_a_refresh_is_asked_with_post_only_and_the_button_shows_for_staff(client: Any, world: World) -> None:
+    client.force_login(officer(world, "staff", "cooperative BE"))
+    assert client.get(reverse("followup:dashboard_refresh", args=["BE"])).status_code == 405
+    assert client.post(reverse("followup:dashboard_refresh", args=["NOPE"])).status_code == 404
+    page = client.get(reverse("followup:dashboard", args=["BE"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Recompute the figures now" in page
+    client.force_login(officer(world, "board", "cooperative BE"))
+    page = client.get(reverse("followup:dashboard", args=["BE"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Recompute the figures now" not in page
+
+
+def test_the_command_refreshes_every_dashboard_and_reports_a_wrong_unit(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from coopgov.followup.models import DashboardSnapshot
+
+    out = StringIO()
+    call_command("refresh_dashboards", stdout=out)
+    units = set(DashboardSnapshot.objects.values_list("unit__code", flat=True))
+    assert {"SMART", "BE", "FR", "BE-BRUXELLES", "BE-ANTWERPEN"} <= units
+    assert f"dashboard snapshots written: {len(units)}" in out.getvalue()
+    call_command("refresh_dashboards", "--unit", "BE", stdout=out)
+    assert DashboardSnapshot.objects.count() == len(units)  # rewritten in place, not added
+    with pytest.raises(CommandError, match="no unit has the code NOPE"):
+        call_command("refresh_dashboards", "--unit", "NOPE")
+
+
+def test_a_refresh_for_an_impossible_period_is_refused_and_writes_nothing(world: World) -> None:
+    from coopgov.followup.models import DashboardSnapshot
+    from coopgov.followup.services import FollowupRefused, dashboard_snapshot_refresh
+
+    with pytest.raises(FollowupRefused):
+        dashboard_snapshot_refresh(unit=world.be, now=timezone.now(), months=[0])
+    assert not DashboardSnapshot.objects.exists()
+
+
+def test_the_task_refreshes_one_unit(world: World) -> None:
+    from coopgov.followup.models import DashboardSnapshot
+    from coopgov.followup.tasks import refresh_dashboards
+
+    result = refresh_dashboards.enqueue(world.be.pk)
+    assert result.return_value == 1
+    assert list(DashboardSnapshot.objects.values_list("unit__code", "months")) == [("BE", 12)]

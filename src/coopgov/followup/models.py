@@ -246,3 +246,30 @@ class RecommendationFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.recommendation_id}"
+
+
+class DashboardSnapshot(models.Model):
+    """The figures of one unit's "who is heard" dashboard over the ``months`` months ending with ``month``,
+    as computed at ``computed_at`` (ADR 0011). A stored copy, not a record: the dashboard page reads it
+    instead of folding a year of acts on every request; ``coopgov refresh_dashboards`` rewrites it."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("last month shown"))  # its first day
+    months = models.PositiveSmallIntegerField(_("months shown"))
+    computed_at = models.DateTimeField(_("computed at"))
+    # Figures of the three dimensions (shares as exact "n/d" fractions) and the raw names of the groups,
+    # so the labels are picked in the reader's language (coopgov.followup.selectors.snapshot_figures).
+    figures = models.JSONField(_("figures"))
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month", "months"], name="one_snapshot_per_unit_month"),
+            models.CheckConstraint(
+                condition=Q(months__gte=1) & Q(months__lte=36), name="snapshot_months_1_36"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} ({self.months})"

@@ -26,3 +26,5 @@ rules.add_perm("followup.submit_recommendation", is_staff_here)
 rules.add_perm("followup.follow_recommendation", is_signed_in)
 # Dashboards name no one, but they describe a unit's members: its staff and board read them.
 rules.add_perm("followup.view_dashboard", is_staff_here | is_board_here)
+# Recomputing a dashboard now costs a few seconds of a worker: staff of the unit may ask for it.
+rules.add_perm("followup.refresh_dashboard", is_staff_here)

@@ -4,9 +4,10 @@ dashboards (acts of participation per collège, profile and antenna by month, ag
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, TextField, Value, When
@@ -16,12 +17,15 @@ from django.utils import timezone
 from coopgov.domain.governance.representation import (
     DEFAULT_RULE,
     Act,
+    Activity,
     DimensionFigures,
+    GroupRow,
+    UnderRepresentationRule,
     fold_acts,
     group_participation,
     months_between,
 )
-from coopgov.followup.models import Cycle, LocalGroup, Recommendation, Status, StatusChange
+from coopgov.followup.models import Cycle, DashboardSnapshot, LocalGroup, Recommendation, Status, StatusChange
 from coopgov.organisation.models import Body, CommunityMembership, Unit
 
 # --- the follow-up of recommendations ---------------------------------------------------------------------
@@ -131,6 +135,18 @@ class Register:
     antennas: dict[int, list[str]]
     college_names: dict[str, str]
     antenna_names: dict[str, str]
+    # What each collège's name is made of, before it is picked in the reader's language (stored in
+    # snapshots): {"cooperative": code shown before the name or None, "names": by language, "name": default}
+    college_texts: dict[str, dict[str, Any]]
+
+
+def college_label(text: Mapping[str, Any]) -> str:
+    """A collège's name in the active language, prefixed by its cooperative's code on the dashboards that
+    span both cooperatives."""
+    from coopgov.i18n_text import pick
+
+    name = pick(text["names"], text["name"])
+    return f"{text['cooperative']} · {name}" if text["cooperative"] else name
 
 
 def dashboard_units(user: Any) -> list[Unit]:
@@ -182,20 +198,23 @@ def scope_register(unit: Unit) -> Register:
         antennas[person] = [antenna_code] if antenna_code else []
         if antenna_code:
             antenna_names[antenna_code] = antenna_name
-    from coopgov.i18n_text import pick
     from coopgov.members.models import Category
 
     ids = {i for found in category_of.values() for i in found}
     key_of: dict[int, str] = {}
-    college_names: dict[str, str] = {}
+    college_texts: dict[str, dict[str, Any]] = {}
     for category in Category.objects.filter(pk__in=ids).select_related("cooperative"):
         coop = category.cooperative.code
         key = f"{coop} {category.code}" if two_countries else category.code
         key_of[category.pk] = key
-        name = pick(category.names, category.name)
-        college_names[key] = f"{coop} · {name}" if two_countries else name
+        college_texts[key] = {
+            "cooperative": coop if two_countries else None,
+            "names": dict(category.names or {}),
+            "name": category.name,
+        }
     colleges = {person: [key_of[i] for i in found] for person, found in category_of.items()}
-    return Register(colleges, profiles, antennas, college_names, antenna_names)
+    college_names = {key: college_label(text) for key, text in college_texts.items()}
+    return Register(colleges, profiles, antennas, college_names, antenna_names, college_texts)
 
 
 def _month_start(today: date, months: int) -> date:
@@ -274,15 +293,27 @@ def dashboard(unit: Unit, *, months: int = 12, today: date | None = None) -> Das
     collège, stakeholder profile and antenna, with the under-represented groups flagged
     (``coopgov.domain.governance.representation``). Acts anywhere in the platform count: the question is
     whether the members of a group are heard at all. A fixed number of queries (two for the register, one
-    per kind of act)."""
-    today = today or timezone.localdate()
-    first = _month_start(today, months)
-    buckets = months_between(first, today)
-    register = scope_register(unit)
-    acts = participation_acts([date(int(m[:4]), int(m[5:]), 1) for m in buckets])
-    activity = fold_acts(acts, buckets)  # once for the three dimensions
+    per kind of act). The page reads a stored copy of these figures (``stored_dashboard``)."""
+    buckets = dashboard_months(months, today or timezone.localdate())
+    acts = participation_acts(first_days(buckets))
+    return dashboard_figures(unit, scope_register(unit), fold_acts(acts, buckets))
+
+
+def dashboard_months(months: int, today: date) -> list[str]:
+    """The month buckets of a dashboard of ``months`` months ending with ``today``'s month."""
+    return months_between(_month_start(today, months), today)
+
+
+def first_days(buckets: Sequence[str]) -> list[date]:
+    return [date(int(m[:4]), int(m[5:]), 1) for m in buckets]
+
+
+def dashboard_figures(unit: Unit, register: Register, activity: Activity) -> Dashboard:
+    """The three dimensions of a dashboard from the unit's register and the acts already folded over the
+    period (folded once, they serve every unit: the acts do not depend on the unit)."""
     from coopgov.members.models import Profile
 
+    buckets = list(activity.months)
     profile_labels = {p.value: str(p.label) for p in Profile}
     return Dashboard(
         unit=unit,
@@ -296,3 +327,103 @@ def dashboard(unit: Unit, *, months: int = 12, today: date | None = None) -> Das
             "antennas": register.antenna_names,
         },
     )
+
+
+@dataclass(frozen=True)
+class StoredDashboard:
+    """A dashboard read from its snapshot, and when its figures were computed."""
+
+    dashboard: Dashboard
+    computed_at: datetime
+
+
+def stored_dashboard(unit: Unit, *, months: int = 12, today: date | None = None) -> StoredDashboard | None:
+    """The snapshot of the unit's dashboard over the last ``months`` months as of this month, or None if
+    none was computed this month (``services.dashboard_snapshot_refresh`` computes it). One query."""
+    month = _month_start(today or timezone.localdate(), 1)
+    snapshot = DashboardSnapshot.objects.filter(unit=unit, month=month, months=months).first()
+    if snapshot is None:
+        return None
+    snapshot.unit = unit  # already loaded: no query
+    return StoredDashboard(snapshot_dashboard(snapshot), snapshot.computed_at)
+
+
+def snapshot_dashboard(snapshot: DashboardSnapshot) -> Dashboard:
+    """The dashboard a snapshot holds, with its labels in the active language (no query)."""
+    from coopgov.members.models import Profile
+
+    data = snapshot.figures
+    rule = UnderRepresentationRule(Fraction(data["rule"]["floor"]), data["rule"]["min_size"])
+    months = tuple(data["months"])
+
+    def dimension(raw: Mapping[str, Any]) -> DimensionFigures:
+        rows = tuple(
+            GroupRow(
+                group=row["group"],
+                size=row["size"],
+                participants=row["participants"],
+                acts_by_kind=dict(row["acts_by_kind"]),
+                participants_by_month=tuple(row["participants_by_month"]),
+                register_share=Fraction(row["register_share"]),
+                participant_share=Fraction(row["participant_share"]),
+                under_represented=row["under_represented"],
+            )
+            for row in raw["rows"]
+        )
+        return DimensionFigures(
+            months=months,
+            rows=rows,
+            members=raw["members"],
+            participants=raw["participants"],
+            acts_outside_register=raw["acts_outside_register"],
+            rule=rule,
+        )
+
+    return Dashboard(
+        unit=snapshot.unit,
+        months=months,
+        colleges=dimension(data["colleges"]),
+        profiles=dimension(data["profiles"]),
+        antennas=dimension(data["antennas"]),
+        labels={
+            "colleges": {key: college_label(text) for key, text in data["college_texts"].items()},
+            "profiles": {p.value: str(p.label) for p in Profile},
+            "antennas": dict(data["antenna_names"]),
+        },
+    )
+
+
+def snapshot_figures(data: Dashboard, register: Register) -> dict[str, Any]:
+    """The JSON a snapshot stores for ``data`` (computed from ``register``): every figure, exact shares as
+    "n/d", and the collèges' names in all their languages."""
+
+    def dimension(figures: DimensionFigures) -> dict[str, Any]:
+        return {
+            "members": figures.members,
+            "participants": figures.participants,
+            "acts_outside_register": figures.acts_outside_register,
+            "rows": [
+                {
+                    "group": row.group,
+                    "size": row.size,
+                    "participants": row.participants,
+                    "acts_by_kind": dict(row.acts_by_kind),
+                    "participants_by_month": list(row.participants_by_month),
+                    "register_share": str(row.register_share),
+                    "participant_share": str(row.participant_share),
+                    "under_represented": row.under_represented,
+                }
+                for row in figures.rows
+            ],
+        }
+
+    rule = data.colleges.rule
+    return {
+        "months": list(data.months),
+        "rule": {"floor": str(rule.floor), "min_size": rule.min_size},
+        "colleges": dimension(data.colleges),
+        "profiles": dimension(data.profiles),
+        "antennas": dimension(data.antennas),
+        "college_texts": register.college_texts,
+        "antenna_names": register.antenna_names,
+    }

@@ -3,7 +3,8 @@ history) and follows. Every act is atomic and audited; a status change notifies 
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -12,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopgov.audit.services import audit_record
+from coopgov.followup import selectors
 from coopgov.followup.models import (
     Cycle,
+    DashboardSnapshot,
     LocalGroup,
     Recommendation,
     RecommendationFollow,
@@ -331,3 +334,65 @@ def recommendation_follow(*, recommendation: Recommendation, user: Any) -> bool:
 def recommendation_unfollow(*, recommendation: Recommendation, user: Any) -> bool:
     deleted, _rows = RecommendationFollow.objects.filter(recommendation=recommendation, user=user).delete()
     return deleted > 0
+
+
+# --- snapshots of the participation dashboards ------------------------------------------------------------
+
+DEFAULT_DASHBOARD_MONTHS = 12
+DASHBOARD_KINDS = (Unit.Kind.GROUP, Unit.Kind.COOPERATIVE, Unit.Kind.ANTENNA, Unit.Kind.COMMUNITY)
+
+
+def dashboard_snapshot_refresh(
+    *, unit: Unit | None, now: datetime, months: Sequence[int] = ()
+) -> list[DashboardSnapshot]:
+    """Compute and store the dashboards of ``unit`` (every group, cooperative, antenna and community if
+    None) as of ``now``: the snapshot of this month for the periods in ``months`` or, if none is given, for
+    the default 12 months and every period already stored for the unit (so a period someone read stays
+    fresh and its page fast). The figures
+    are those of ``selectors.dashboard`` at ``now``; the acts are read and folded once per period for all
+    the units, since they do not depend on the unit. Not an act of governance: nothing is audited."""
+    from coopgov.domain.governance.representation import fold_acts
+
+    for window in months:
+        if not 1 <= window <= 36:
+            raise FollowupRefused("months", _("months must be between 1 and 36."), field="months")
+    today = timezone.localdate(now)
+    units = (
+        [unit] if unit is not None else list(Unit.objects.filter(kind__in=DASHBOARD_KINDS).order_by("path"))
+    )
+    windows: dict[int, set[int]] = {u.pk: set(months) for u in units}
+    if not months:
+        for each in units:
+            windows[each.pk].add(DEFAULT_DASHBOARD_MONTHS)
+        stored = DashboardSnapshot.objects.filter(unit__in=units).values_list("unit_id", "months").distinct()
+        for unit_id, window in stored:
+            windows[unit_id].add(window)
+    longest = max((w for found in windows.values() for w in found), default=DEFAULT_DASHBOARD_MONTHS)
+    acts = selectors.participation_acts(selectors.first_days(selectors.dashboard_months(longest, today)))
+    folded = {
+        window: fold_acts(acts, selectors.dashboard_months(window, today))
+        for window in sorted({w for found in windows.values() for w in found})
+    }
+    month = date(today.year, today.month, 1)
+    written = []
+    for each in units:
+        register = selectors.scope_register(each)
+        for window in sorted(windows[each.pk]):
+            data = selectors.dashboard_figures(each, register, folded[window])
+            snapshot, _created = DashboardSnapshot.objects.update_or_create(
+                unit=each,
+                month=month,
+                months=window,
+                defaults={"computed_at": now, "figures": selectors.snapshot_figures(data, register)},
+            )
+            written.append(snapshot)
+    return written
+
+
+def dashboard_refresh_request(*, unit: Unit, actor: Any) -> None:
+    """Ask the background workers to recompute the unit's dashboards (after the request's transaction)."""
+    from coopgov.followup import tasks
+
+    if not actor.has_perm("followup.refresh_dashboard", unit):
+        raise FollowupRefused("forbidden", _("Only staff of this unit may refresh its dashboard."))
+    transaction.on_commit(lambda: tasks.refresh_dashboards.enqueue(unit.pk))

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -180,7 +182,12 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     months = 12
     if form.is_bound and form.is_valid() and form.cleaned_data["months"]:
         months = form.cleaned_data["months"]
-    data = selectors.dashboard(unit, months=months)
+    stored = selectors.stored_dashboard(unit, months=months)
+    if stored is None:  # never computed this month for this period: compute it once, then it is read
+        services.dashboard_snapshot_refresh(unit=unit, now=timezone.now(), months=[months])
+        stored = selectors.stored_dashboard(unit, months=months)
+        assert stored is not None
+    data = stored.dashboard
     dimensions = []
     for key, title, figures in (
         ("colleges", _("By collège"), data.colleges),
@@ -214,5 +221,25 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "rule": data.colleges.rule,
             "floor_pct": int(data.colleges.rule.floor * 100),
             "chart_width": len(data.months) * 14,
+            "computed_at": stored.computed_at,
+            "can_refresh": request.user.has_perm("followup.refresh_dashboard", unit),
         },
     )
+
+
+@login_required
+@require_POST
+def dashboard_refresh(request: HttpRequest, code: str) -> HttpResponse:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404(_("No unit has the code %(code)s.") % {"code": code})
+    if not request.user.has_perm("followup.refresh_dashboard", unit):
+        raise PermissionDenied
+    services.dashboard_refresh_request(unit=unit, actor=request.user)
+    messages.success(
+        request, _("The figures are being recomputed in the background: reload this page in a few minutes.")
+    )
+    form = MonthsForm(request.POST)
+    months = form.cleaned_data["months"] if form.is_valid() and form.cleaned_data["months"] else None
+    url = reverse("followup:dashboard", args=[unit.code])
+    return redirect(f"{url}?months={months}" if months else url)
