@@ -132,3 +132,122 @@ def test_a_national_proposal_is_not_merged_with_an_antennas_as_a_duplicate(
     with pytest.raises(RollupRefused, match="same level"):
         services.duplicate_merge(kept=national, merged=w["lge"], actor=w["staff"])
     assert Proposal.objects.get(pk=w["lge"].pk).merged_into_id is None
+
+
+# --- stored suggestions -------------------------------------------------------------------------------------
+
+
+def _pairs(suggestions: list[Any]) -> list[tuple[int, int, float, str]]:
+    return [(s.first.pk, s.second.pk, s.score, s.language) for s in suggestions]
+
+
+def test_stored_suggestions_are_those_of_the_live_comparison(tree: Tree, w: dict[str, Any]) -> None:
+    from django.utils import timezone
+
+    from coopgov.orientations.selectors import stored_duplicate_suggestions
+
+    proposal(process(tree.lille), user(), title=FUND_LGE[0], body=FUND_LGE[1])
+    dutch = proposal(process(tree.liege), user(), title=FUND_NL[0], body=FUND_NL[1], language="nl")
+    Proposal.objects.filter(pk=w["bxl"].pk).update(titles={"nl": FUND_NL[0]}, bodies={"nl": FUND_NL[1]})
+    services.duplicate_dismiss(first=w["lge"], second=w["same_antenna"], actor=w["staff"])
+    for unit in (tree.be, tree.group):
+        assert stored_duplicate_suggestions(unit) == []  # nothing stored yet
+        services.duplicate_suggestions_refresh(unit=unit, now=timezone.now())
+        assert _pairs(stored_duplicate_suggestions(unit)) == _pairs(duplicate_suggestions(unit))
+    assert frozenset((w["bxl"].pk, dutch.pk)) in {
+        frozenset((s.first.pk, s.second.pk)) for s in stored_duplicate_suggestions(tree.be)
+    }
+    assert len(stored_duplicate_suggestions(tree.group)) > len(stored_duplicate_suggestions(tree.be))
+
+
+def test_a_dismissed_or_merged_pair_leaves_the_stored_suggestions_at_once(
+    tree: Tree, w: dict[str, Any]
+) -> None:
+    from django.utils import timezone
+
+    from coopgov.orientations.selectors import stored_duplicate_suggestions
+
+    third = proposal(process(tree.lille), user(), title=FUND_LGE[0], body=FUND_LGE[1])
+    services.duplicate_suggestions_refresh(unit=tree.group, now=timezone.now())
+    found = {frozenset((s.first.pk, s.second.pk)) for s in stored_duplicate_suggestions(tree.group)}
+    assert {frozenset((w["bxl"].pk, w["lge"].pk)), frozenset((w["lge"].pk, third.pk))} <= found
+    services.duplicate_dismiss(first=w["bxl"], second=w["lge"], actor=w["staff"])
+    services.duplicate_merge(kept=w["bxl"], merged=third, actor=user("staff", tree.group))
+    left = {frozenset((s.first.pk, s.second.pk)) for s in stored_duplicate_suggestions(tree.group)}
+    assert frozenset((w["bxl"].pk, w["lge"].pk)) not in left
+    assert all(third.pk not in pair for pair in left)
+
+
+def test_writing_editing_or_translating_a_proposal_recomputes_the_suggestions_after_commit(
+    tree: Tree, w: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from coopgov.orientations.models import DuplicateSuggestion
+    from coopgov.participation import services as participation
+
+    author = user()
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        lille = participation.proposal_create(
+            process=process(tree.lille),
+            author=author,
+            title=FUND_BXL[0],
+            body=FUND_BXL[1],
+            language="fr",
+            actor=author,
+        )
+    assert not DuplicateSuggestion.objects.exists()  # nothing before the commit
+    for callback in pending:
+        callback()
+    # Lille is in France: its text is compared at the group's level, not at Smart Belgium's.
+    stored = set(DuplicateSuggestion.objects.values_list("scope__code", "first_id", "second_id"))
+    assert ("SMART", min(w["bxl"].pk, lille.pk), max(w["bxl"].pk, lille.pk)) in stored
+    assert {scope for scope, _a, _b in stored} == {"SMART"}  # France has no other antenna to compare with
+    with django_capture_on_commit_callbacks(execute=True):
+        participation.proposal_edit(
+            proposal=lille,
+            title="Un potager sur le toit",
+            body="Cultiver des légumes sur le toit de l'atelier.",
+            actor=author,
+        )
+    assert not DuplicateSuggestion.objects.filter(first=lille).exists()
+    assert not DuplicateSuggestion.objects.filter(second=lille).exists()
+    dutch = proposal(process(tree.liege), user(), title=FUND_NL[0], body=FUND_NL[1], language="nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        participation.translation_add(
+            target=w["bxl"], language="nl", title=FUND_NL[0], body=FUND_NL[1], actor=w["authors"][0]
+        )
+    row = DuplicateSuggestion.objects.get(
+        scope=tree.be, first_id=min(w["bxl"].pk, dutch.pk), second_id=max(w["bxl"].pk, dutch.pk)
+    )
+    assert row.language == "nl"
+
+
+def test_the_page_reads_the_stored_suggestions(tree: Tree, w: dict[str, Any]) -> None:
+    from django.test import Client
+    from django.utils import timezone
+
+    client = Client()
+    client.force_login(w["staff"])
+    page = client.get("/orientations/BE/duplicates/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No likely duplicates right now." in page  # nothing computed yet: the page compares nothing
+    services.duplicate_suggestions_refresh(unit=tree.be, now=timezone.now())
+    page = client.get("/orientations/BE/duplicates/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Similarity" in page and FUND_LGE[0] in page and TRAINING[0] not in page
+
+
+def test_the_command_recomputes_every_level_and_the_task_skips_a_deleted_proposal(
+    tree: Tree, w: dict[str, Any]
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from coopgov.orientations.models import DuplicateSuggestion
+    from coopgov.orientations.tasks import refresh_duplicate_suggestions
+
+    out = StringIO()
+    call_command("refresh_duplicates", stdout=out)
+    assert "BE: 2 suggested pairs" in out.getvalue() and "SMART:" in out.getvalue()
+    assert DuplicateSuggestion.objects.filter(scope=tree.be).count() == 2
+    call_command("refresh_duplicates", stdout=out)
+    assert DuplicateSuggestion.objects.filter(scope=tree.be).count() == 2  # replaced, not added
+    assert refresh_duplicate_suggestions.enqueue(10**9).return_value == 0

@@ -70,6 +70,9 @@ def test_a_member_may_not_roll_up_nor_see_duplicates(tree: Tree, w: dict[str, An
 
 
 def test_staff_see_a_suggested_duplicate_and_merge_it(tree: Tree, w: dict[str, Any]) -> None:
+    from django.utils import timezone
+
+    services.duplicate_suggestions_refresh(unit=tree.be, now=timezone.now())
     client = signed_in(w["staff"])
     page = client.get("/orientations/BE/duplicates/").content.decode()
     assert "Similarity" in page and FUND_LGE[0] in page

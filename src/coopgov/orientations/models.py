@@ -120,3 +120,29 @@ class DismissedDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id} ≠ {self.second_id}"
+
+
+class DuplicateSuggestion(models.Model):
+    """A pair of proposals of two units below ``scope`` whose texts are alike, as last computed by
+    ``services.duplicate_suggestions_refresh`` when a proposal was written, edited or translated. Stored
+    so the page of suggested duplicates reads rows instead of comparing every text on each view; dismissed
+    pairs, merged or withdrawn proposals are left out when read."""
+
+    scope = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    first = models.ForeignKey("participation.Proposal", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("participation.Proposal", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("similarity"))
+    language = models.CharField(_("compared in"), max_length=8)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("suggested duplicate")
+        verbose_name_plural = _("suggested duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "first", "second"], name="suggested_pair_once"),
+            models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="suggested_pair_ordered"),
+        ]
+        indexes = [models.Index(fields=["scope", "-score"], name="suggestion_scope_score")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.score:.2f})"

@@ -324,14 +324,13 @@ def _texts(proposal: Proposal) -> dict[str, str]:
     return {lang: f"{titles.get(lang, '')}. {bodies.get(lang, '')}" for lang in set(titles) | set(bodies)}
 
 
-def duplicate_suggestions(
-    unit: Unit, *, threshold: float = DUPLICATE_THRESHOLD, limit: int = 100
-) -> list[Suggestion]:
-    """Likely duplicates among the open proposals of the units below ``unit`` (two antennas, or two
-    cooperatives): compared by ``coopgov.domain.similarity`` in each language both exist in (original or
-    translation), best score first; pairs already dismissed are left out."""
+def duplicate_pairs(unit: Unit, *, threshold: float = DUPLICATE_THRESHOLD) -> list[Suggestion]:
+    """Every pair of open proposals of two units below ``unit`` (two antennas, or two cooperatives)
+    whose texts are alike: compared by ``coopgov.domain.similarity`` in each language both exist in
+    (original or translation), the best language kept. The vocabulary is that of these proposals, so the
+    scores depend on all of them. Dismissed pairs and pairs bundled into one orientation are kept here:
+    ``duplicate_suggestions`` and ``stored_duplicate_suggestions`` leave them out."""
     from coopgov.domain.similarity import Document, similar_pairs
-    from coopgov.orientations.models import DismissedDuplicate
 
     proposals = {
         p.pk: p
@@ -343,9 +342,6 @@ def duplicate_suggestions(
     documents = [
         Document((pk, lang), text, lang) for pk, p in proposals.items() for lang, text in _texts(p).items()
     ]
-    dismissed = set(
-        DismissedDuplicate.objects.filter(first_id__in=proposals).values_list("first_id", "second_id")
-    )
     best: dict[tuple[int, int], tuple[float, str]] = {}
     for pair in similar_pairs(documents, threshold) if len(documents) > 1 else []:
         a, lang_a = cast(tuple[int, str], pair.a)
@@ -358,11 +354,50 @@ def duplicate_suggestions(
         if first.process.unit.kind != second.process.unit.kind:
             continue
         key = (min(a, b), max(a, b))
-        if key in dismissed:
-            continue
-        if first.parent_id is not None and first.parent_id == second.parent_id:
-            continue  # already bundled into the same orientation
         if key not in best or pair.score > best[key][0]:
             best[key] = (pair.score, lang_a)
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
     return [Suggestion(proposals[a], proposals[b], score, lang) for (a, b), (score, lang) in ranked]
+
+
+def _still_suggested(suggestions: list[Suggestion], limit: int) -> list[Suggestion]:
+    """Leave out the pairs dismissed and the pairs already bundled into the same orientation."""
+    from coopgov.orientations.models import DismissedDuplicate
+
+    firsts = {s.first.pk for s in suggestions}
+    dismissed = set(
+        DismissedDuplicate.objects.filter(first_id__in=firsts).values_list("first_id", "second_id")
+    )
+    kept = [
+        s
+        for s in suggestions
+        if (s.first.pk, s.second.pk) not in dismissed
+        and not (s.first.parent_id is not None and s.first.parent_id == s.second.parent_id)
+    ]
+    return kept[:limit]
+
+
+def duplicate_suggestions(
+    unit: Unit, *, threshold: float = DUPLICATE_THRESHOLD, limit: int = 100
+) -> list[Suggestion]:
+    """Likely duplicates below ``unit`` computed now (``duplicate_pairs``), best score first; pairs
+    already dismissed are left out. The page reads the stored ones (``stored_duplicate_suggestions``)."""
+    return _still_suggested(duplicate_pairs(unit, threshold=threshold), limit)
+
+
+def stored_duplicate_suggestions(unit: Unit, *, limit: int = 100) -> list[Suggestion]:
+    """The likely duplicates below ``unit`` as stored when the proposals were last written, best score
+    first, without the pairs dismissed or bundled since and the proposals merged, withdrawn or hidden
+    since (two queries)."""
+    from coopgov.orientations.models import DuplicateSuggestion
+
+    rows = (
+        DuplicateSuggestion.objects.filter(
+            scope=unit, first__hidden_at__isnull=True, second__hidden_at__isnull=True
+        )
+        .exclude(first__status__in=[Proposal.Status.MERGED, Proposal.Status.WITHDRAWN])
+        .exclude(second__status__in=[Proposal.Status.MERGED, Proposal.Status.WITHDRAWN])
+        .select_related("first__process__unit", "second__process__unit")
+        .order_by("-score", "first_id", "second_id")
+    )
+    return _still_suggested([Suggestion(r.first, r.second, r.score, r.language) for r in rows], limit)

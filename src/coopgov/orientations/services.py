@@ -4,6 +4,7 @@ duplicates, dismissing a suggested pair. Each act is atomic and audited."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from coopgov.audit.services import audit_record
 from coopgov.meetings.models import Contribution
 from coopgov.notifications.services import notify
 from coopgov.organisation.models import Unit
-from coopgov.orientations.models import DismissedDuplicate, Merge, RollupSource
+from coopgov.orientations.models import DismissedDuplicate, DuplicateSuggestion, Merge, RollupSource
 from coopgov.participation.models import Follow, Process, Proposal, Support
 
 LANGUAGES = ("fr", "nl", "en")
@@ -115,6 +116,7 @@ def orientation_roll_up(
             unit=target,
             after={"title": into.title, "process": target_process.pk},
         )
+        duplicate_suggestions_refresh_later(into)  # a new text at its level: compared with the others
     already = set(
         RollupSource.objects.filter(parent=into).values_list("kind", "proposal_id", "contribution_id")
     )
@@ -213,6 +215,8 @@ def duplicate_merge(*, kept: Proposal, merged: Proposal, actor: Any, score: floa
             actor=actor if isinstance(actor, User) else None,
             params={"source": merged.title, "orientation": kept.title},
         )
+    # The merged text leaves the compared proposals: the other scores of its cooperative move a little.
+    duplicate_suggestions_refresh_later(merged)
     return record
 
 
@@ -237,3 +241,50 @@ def duplicate_dismiss(*, first: Proposal, second: Proposal, actor: Any) -> Dismi
             after={"first": a.pk, "second": b.pk},
         )
     return dismissed
+
+
+# --- stored duplicate suggestions -------------------------------------------------------------------------
+
+
+def duplicate_suggestions_refresh(*, unit: Unit, now: datetime) -> int:
+    """Recompute and store the suggested duplicates below ``unit`` (``selectors.duplicate_pairs``),
+    replacing the ones stored; returns how many pairs are stored. A computed suggestion, not an act:
+    nothing is audited (dismissing and merging are)."""
+    from coopgov.orientations.selectors import duplicate_pairs
+
+    pairs = duplicate_pairs(unit)
+    with transaction.atomic():
+        DuplicateSuggestion.objects.filter(scope=unit).delete()
+        DuplicateSuggestion.objects.bulk_create(
+            DuplicateSuggestion(
+                scope=unit,
+                first=s.first,
+                second=s.second,
+                score=s.score,
+                language=s.language,
+                computed_at=now,
+            )
+            for s in pairs
+        )
+    return len(pairs)
+
+
+def duplicate_scopes(proposal: Proposal) -> list[Unit]:
+    """The units whose suggested duplicates a proposal's text takes part in: every unit above its own."""
+    unit = proposal.process.unit
+    above = [int(p) for p in unit.path.strip("/").split("/") if p and int(p) != unit.pk]
+    return list(Unit.objects.filter(pk__in=above).order_by("path"))
+
+
+def duplicate_suggestions_refresh_for(*, proposal: Proposal, now: datetime) -> int:
+    """Recompute the suggested duplicates of every unit above the proposal's (its text was written,
+    edited or translated, or it left the open proposals)."""
+    return sum(duplicate_suggestions_refresh(unit=unit, now=now) for unit in duplicate_scopes(proposal))
+
+
+def duplicate_suggestions_refresh_later(proposal: Proposal) -> None:
+    """After the current transaction commits, recompute in the background the suggested duplicates the
+    proposal takes part in (the comparison reads every open proposal of the cooperative or group)."""
+    from coopgov.orientations import tasks
+
+    transaction.on_commit(lambda: tasks.refresh_duplicate_suggestions.enqueue(proposal.pk))

@@ -141,7 +141,7 @@ def duplicates(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit(code)
     if not request.user.has_perm("orientations.view_duplicates", unit):
         raise PermissionDenied
-    suggestions = selectors.duplicate_suggestions(unit)
+    suggestions = selectors.stored_duplicate_suggestions(unit)
     return render(request, "orientations/duplicates.html", {"unit": unit, "suggestions": suggestions})
 
 

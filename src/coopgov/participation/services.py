@@ -143,6 +143,14 @@ def _others(users: Iterable[User], actor: Any) -> list[User]:
     return [u for u in users if u.pk != getattr(actor, "pk", None)]
 
 
+def _compare_later(proposal: Proposal) -> None:
+    """Once committed, the suggested duplicates across antennas are recomputed in the background with this
+    text (coopgov.orientations stores them: its page reads them instead of comparing on each view)."""
+    from coopgov.orientations.services import duplicate_suggestions_refresh_later
+
+    duplicate_suggestions_refresh_later(proposal)
+
+
 def _follow(user: User | None, **target: Any) -> None:
     if user is not None and user.pk is not None:
         Follow.objects.get_or_create(user=user, **target)
@@ -576,6 +584,7 @@ def proposal_create(
         actor=author,
         params={"process": process.display_title, "proposal": title},
     )
+    _compare_later(proposal)
     return proposal
 
 
@@ -603,6 +612,7 @@ def proposal_edit(*, proposal: Proposal, title: str, body: str, actor: Any) -> P
         before=before,
         after={"title": title, "body": body},
     )
+    _compare_later(locked)
     return locked
 
 
@@ -1014,4 +1024,6 @@ def translation_add(
         unit=unit,
         after={"language": language, **changed},
     )
+    if isinstance(locked, Proposal):
+        _compare_later(locked)
     return locked
