@@ -38,3 +38,27 @@ def test_the_demo_is_the_same_for_the_same_seed(db: Any) -> None:
     demo_participation(3)
     again = sorted(Proposal.objects.values_list("process__slug", "title", "support_count", "comment_count"))
     assert again == first
+
+
+def test_the_demo_spreads_its_participation_over_the_last_twelve_months(db: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coopgov.domain.governance.representation import month_of
+    from coopgov.participation.models import Support
+
+    generate(400, 7)
+    before = timezone.now()
+    demo_participation(7)
+    proposals = list(Proposal.objects.all())
+    months = {month_of(timezone.localdate(p.created_at)) for p in proposals}
+    assert len(months) >= 8  # not one flat month on the dashboards
+    assert all(before - timedelta(days=366) < p.created_at <= timezone.now() for p in proposals)
+    created = {p.pk: p.created_at for p in proposals}
+    # A support or a comment comes after its proposal, a reply after the comment it answers.
+    assert all(s.created_at >= created[s.proposal_id] for s in Support.objects.all())
+    for comment in Comment.objects.select_related("parent"):
+        assert comment.created_at >= created[comment.proposal_id]
+        assert comment.parent is None or comment.created_at >= comment.parent.created_at
+    assert len({month_of(timezone.localdate(s.created_at)) for s in Support.objects.all()}) >= 8

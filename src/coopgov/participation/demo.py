@@ -6,8 +6,9 @@ few translations. Deterministic (seeded), built through the services (so audited
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -262,6 +263,7 @@ def demo_participation(seed: int = 2026) -> dict[str, int]:
     member = User.objects.filter(email="member@example.org").first()
     actor = staff or ACTOR
     today = timezone.localdate()
+    made: list[Process] = []
     for spec in PROCESSES:
         unit = Unit.objects.filter(code=spec.unit).first()
         if unit is None or Process.objects.filter(unit=unit, slug=spec.slug).exists():
@@ -280,6 +282,7 @@ def demo_participation(seed: int = 2026) -> dict[str, int]:
             actor=actor,
         )
         added["processes"] += 1
+        made.append(process)
         if spec.translation and staff is not None:
             language, title = spec.translation
             services.translation_add(target=process, language=language, title=title, body="", actor=staff)
@@ -290,6 +293,9 @@ def demo_participation(seed: int = 2026) -> dict[str, int]:
         if spec.current != "contribution":
             phase = process.phases.get(kind=spec.current)
             services.process_phase_switch(process=process, phase=phase, actor=actor)
+    # Its own generator: the dates do not change what the seed draws for the texts and the voices.
+    made_proposals = Proposal.objects.filter(process__in=made).order_by("pk")
+    spread_over_the_year(made_proposals, random.Random(seed + 1), timezone.now())
     return added
 
 
@@ -358,3 +364,33 @@ def _fill(
             )
             added["translations"] += 1
         break
+
+
+# The services stamp every act with the time they run, so a fresh demo would hold a year's participation
+# in one day and its monthly dashboards would be flat. Afterwards the demo dates its acts as they happen
+# in a cooperative: proposals over the last twelve months, more of them as a cycle gathers pace, and each
+# proposal's supports and comments in the weeks that follow it (a reply after the comment it answers).
+# Only created_at moves: the audit log keeps the real times of the demo's run.
+RECENT_FIRST = [12 - k for k in range(12)]  # weight of "k months ago" for a proposal
+
+
+def spread_over_the_year(proposals: Iterable[Proposal], rng: random.Random, now: datetime) -> None:
+    """Date the demo's ``proposals``, their supports and their comments over the twelve months before
+    ``now`` (see above); deterministic for a given ``rng``."""
+    from coopgov.participation.models import Comment, Support
+
+    def soon_after(start: datetime) -> datetime:
+        room = min((now - start).total_seconds(), 45 * 86400.0)
+        return start + timedelta(seconds=rng.uniform(0, max(room, 0.0)))
+
+    for proposal in proposals:
+        months_ago = rng.choices(range(12), weights=RECENT_FIRST)[0]
+        created = now - timedelta(days=30 * months_ago + rng.uniform(0, 29))
+        Proposal.objects.filter(pk=proposal.pk).update(created_at=created, updated_at=created)
+        for support in Support.objects.filter(proposal=proposal).order_by("pk"):
+            Support.objects.filter(pk=support.pk).update(created_at=soon_after(created))
+        when: dict[int, datetime] = {}
+        for comment in Comment.objects.filter(proposal=proposal).order_by("pk"):  # parents before replies
+            at = soon_after(when.get(comment.parent_id or 0, created))
+            when[comment.pk] = at
+            Comment.objects.filter(pk=comment.pk).update(created_at=at)
