@@ -8,7 +8,7 @@ added each in ``translated_by`` (``{language: user id}``).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -43,8 +43,43 @@ class PhaseSwitch(models.TextChoices):
     HAND = "hand", _("by hand")
 
 
-class Process(models.Model):
+class TitleAndTextInReaderLanguage:
+    """The title and the text of a process or a proposal in the reader's language (ADR 0003): ``display_*``
+    is the translation into the active language, else the original; ``*_shown`` also says which one it is.
+    A subclass names its text field and that field's translations (``description``/``descriptions``,
+    ``body``/``bodies``) and gives ``display_text`` and ``text_shown`` that field's name."""
+
+    TEXT_FIELD: ClassVar[str]
+    TEXTS_FIELD: ClassVar[str]
+    language: str  # the language the text was written in (a field of the model)
+
+    def _as_written(self, field: str, translations: str) -> tuple[str, str, dict[str, Any]]:
+        """The text as written, its language and its translations."""
+        return getattr(self, field), self.language, getattr(self, translations)
+
+    @property
+    def display_title(self) -> str:
+        original, language, texts = self._as_written("title", "titles")
+        return pick(_with_original(texts, language, original), original)
+
+    @property
+    def title_shown(self) -> Shown:
+        return shown(*self._as_written("title", "titles"))
+
+    @property
+    def display_text(self) -> str:
+        original, language, texts = self._as_written(self.TEXT_FIELD, self.TEXTS_FIELD)
+        return pick(_with_original(texts, language, original), original)
+
+    @property
+    def text_shown(self) -> Shown:
+        return shown(*self._as_written(self.TEXT_FIELD, self.TEXTS_FIELD))
+
+
+class Process(TitleAndTextInReaderLanguage, models.Model):
     """A participatory process (a participatory space) of one unit, running through phases."""
+
+    TEXT_FIELD, TEXTS_FIELD = "description", "descriptions"
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="processes")
     slug = models.SlugField(_("short name in addresses"), max_length=80)
@@ -92,20 +127,12 @@ class Process(models.Model):
         return self.unit
 
     @property
-    def display_title(self) -> str:
-        return pick(_with_original(self.titles, self.language, self.title), self.title)
-
-    @property
     def display_description(self) -> str:
-        return pick(_with_original(self.descriptions, self.language, self.description), self.description)
-
-    @property
-    def title_shown(self) -> Shown:
-        return shown(self.title, self.language, self.titles)
+        return self.display_text
 
     @property
     def description_shown(self) -> Shown:
-        return shown(self.description, self.language, self.descriptions)
+        return self.text_shown
 
     def has_component(self, component: str) -> bool:
         return component in (self.components or [])
@@ -226,7 +253,7 @@ class MemberText(models.Model):
         abstract = True
 
 
-class Proposal(Moderated, MemberText):
+class Proposal(TitleAndTextInReaderLanguage, Moderated, MemberText):
     """A proposal in a process. Roll-up proposals at a parent unit are ordinary proposals too.
 
     ``author`` is the account that wrote it; ``author_person`` the person it speaks for (also people
@@ -235,6 +262,8 @@ class Proposal(Moderated, MemberText):
     into as a duplicate. ``support_count`` and ``comment_count`` are kept by the services in the same
     transaction as the rows they count, so a process page sorts 10,000 proposals without counting.
     """
+
+    TEXT_FIELD, TEXTS_FIELD = "body", "bodies"
 
     class Status(models.TextChoices):
         PUBLISHED = "published", _("Published")
@@ -333,20 +362,12 @@ class Proposal(Moderated, MemberText):
         return self.process.unit
 
     @property
-    def display_title(self) -> str:
-        return pick(_with_original(self.titles, self.language, self.title), self.title)
-
-    @property
     def display_body(self) -> str:
-        return pick(_with_original(self.bodies, self.language, self.body), self.body)
-
-    @property
-    def title_shown(self) -> Shown:
-        return shown(self.title, self.language, self.titles)
+        return self.display_text
 
     @property
     def body_shown(self) -> Shown:
-        return shown(self.body, self.language, self.bodies)
+        return self.text_shown
 
     def refresh_search_text(self) -> None:
         self.search_text = search_text(self.title, self.body, self.titles, self.bodies)
