@@ -103,3 +103,34 @@ def test_changing_a_ballot_through_the_api_costs_a_bounded_number_of_queries(
     assert list(Ballot.objects.filter(item=item).values_list("receipt", "content")) == [
         (changed.json()["receipt"], "no")
     ]
+
+
+def test_casting_on_an_unknown_item_or_assembly_is_a_404_and_outside_the_electorate_a_403(client, world, org):
+    a, item, _voters, (user, *_rest) = world
+    assert (
+        post(
+            client, user, f"/api/v1/assemblies/{a.pk}/items/{item.pk + 999}/ballot", {"vote": "yes"}
+        ).status_code
+        == 404
+    )
+    assert (
+        post(
+            client, user, f"/api/v1/assemblies/{a.pk + 999}/items/{item.pk}/ballot", {"vote": "yes"}
+        ).status_code
+        == 404
+    )
+    other = assembly(org.be, title="Another AG")
+    other_item = motion(other)
+    convene(other)
+    services.item_open(item=other_item, actor=ACTOR)
+    # An item of another assembly is not found in this one.
+    assert (
+        post(
+            client, user, f"/api/v1/assemblies/{a.pk}/items/{other_item.pk}/ballot", {"vote": "yes"}
+        ).status_code
+        == 404
+    )
+    stranger = User.objects.create_user(email="stranger@example.org")
+    refused = post(client, stranger, f"/api/v1/assemblies/{a.pk}/items/{item.pk}/ballot", {"vote": "yes"})
+    assert refused.status_code == 403
+    assert not Ballot.objects.filter(item__in=[item, other_item]).exists()

@@ -14,18 +14,19 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Sum, TextField
+from django.db.models import F, Sum, TextField
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 import coopgov
@@ -54,6 +55,7 @@ from coopgov.domain.voting.for_withhold import invalid_mark
 from coopgov.domain.voting.motion import SCIC_COLLEGE_BOUNDS, MotionRule
 from coopgov.domain.voting.numbers import json_number
 from coopgov.members.models import Category, Membership, ShareMovement
+from coopgov.organisation.models import Unit
 from coopgov.tools.tally import UsageError, tally_file
 
 
@@ -421,25 +423,41 @@ def new_receipt() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def _item_for_casting(item: Item) -> Item:
+def _item_for_casting(item: Item) -> tuple[Item, datetime | None, datetime | None, Unit]:
     """The item read again, its row share-locked until the cast commits (PostgreSQL: casts share the
-    lock, ``item_close``'s FOR UPDATE waits for them; SQLite serialises writes anyway), in one query.
+    lock, ``item_close``'s FOR UPDATE waits for them; SQLite serialises writes anyway), with its
+    assembly's voting window and unit, in one query.
 
-    The assembly (and its unit) the caller already read is reused: nothing of it is locked by casting
-    either way, and its voting window is read as the caller found it a moment before."""
-    if connection.vendor == "postgresql":
-        table = Item._meta.db_table
-        found = list(Item.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [item.pk]))
-        if not found:
-            raise Item.DoesNotExist(f"no item {item.pk}")
-        current = found[0]
-    else:
-        current = Item.objects.get(pk=item.pk)
-    if Item.assembly.is_cached(item) and Assembly.unit.is_cached(item.assembly):
-        current.assembly = item.assembly
-    else:
-        current.assembly = Assembly.objects.select_related("unit").get(pk=current.assembly_id)
-    return current
+    Thousands of members cast at once: this is one plain statement instead of the ORM's reading of the
+    item, its assembly and unit as three full models (docs/adr/0006-casting-under-load.md)."""
+    items, assemblies, units = Item._meta.db_table, Assembly._meta.db_table, Unit._meta.db_table
+    lock = " FOR SHARE OF i" if connection.vendor == "postgresql" else ""
+    found = list(
+        Item.objects.raw(
+            f"SELECT i.*, a.voting_opens_at AS window_opens, a.voting_closes_at AS window_closes, "
+            f"u.id AS unit_pk, u.code AS unit_code FROM {items} i "
+            f"JOIN {assemblies} a ON a.id = i.assembly_id JOIN {units} u ON u.id = a.unit_id "
+            f"WHERE i.id = %s{lock}",
+            [item.pk],
+        )
+    )
+    if not found:
+        raise DecisionRefused("no_item", _("No item %(id)s in this assembly.") % {"id": item.pk})
+    current = found[0]
+    # The unit as the audit entry names it (its key and code), without reading the whole row.
+    extra = current.__dict__
+    unit = Unit(pk=extra["unit_pk"], code=extra["unit_code"])
+    return current, _db_datetime(extra["window_opens"]), _db_datetime(extra["window_closes"]), unit
+
+
+def _db_datetime(value: Any) -> datetime | None:
+    """A datetime column read by a raw query: PostgreSQL gives it aware, SQLite naive (or as text) in UTC."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
+    if parsed is None:
+        raise ValueError(f"not a datetime: {value!r}")
+    return timezone.make_aware(parsed, UTC) if timezone.is_naive(parsed) else parsed
 
 
 @transaction.atomic
@@ -467,33 +485,37 @@ def ballot_cast(
     for the casts under way, and a cast that comes after closing reads the item closed. Casts are
     audited without queueing on the audit chain's head (docs/adr/0006-casting-under-load.md).
     """
-    _validate_vote(item, content)
-    entries = ElectorateEntry.objects.select_for_update(of=("self",)).select_related("membership")
+    entries = (
+        ElectorateEntry.objects.select_for_update(of=("self",))
+        .annotate(person_id=F("membership__person_id"))
+        .only("id", "assembly_id", "membership_id", "college", "weight", "eligible")
+    )
     if entry is not None:
-        found = entries.filter(pk=entry.pk).first()
+        found = entries.filter(pk=entry.pk)[:1]
     elif person_id is not None:
-        found = entries.filter(assembly_id=item.assembly_id, membership__person_id=person_id).first()
+        found = entries.filter(assembly_id=item.assembly_id, membership__person_id=person_id)[:1]
     else:
         raise TypeError("ballot_cast needs the member's entry or person_id")
-    if found is None:
+    locked_entry = next(iter(found), None)
+    if locked_entry is None:
         raise DecisionRefused("not_in_electorate", _("You are not in the electorate of this assembly."))
-    locked_entry = found
     # The time is read once the lock is held, so the order of cast times is the order of the casts.
     now = now or timezone.now()
-    current = _item_for_casting(item)
+    current, opens_at, closes_at, unit = _item_for_casting(item)
+    if current.assembly_id != item.assembly_id:
+        raise DecisionRefused("no_item", _("No item %(id)s in this assembly.") % {"id": item.pk})
     if locked_entry.assembly_id != current.assembly_id or not locked_entry.eligible:
         raise DecisionRefused("not_in_electorate", _("You are not in the electorate of this assembly."))
     if current.status != Item.Status.OPEN:
         raise DecisionRefused("item_not_open", _("Voting on this item is not open."))
+    _validate_vote(current, content)
     if current.college and locked_entry.college != current.college:
         raise DecisionRefused(
             "other_college",
             _("Only the category or collège %(college)s votes on this item.") % {"college": current.college},
         )
-    assembly = current.assembly
     if channel == Participation.Channel.ONLINE and (
-        (assembly.voting_opens_at and now < assembly.voting_opens_at)
-        or (assembly.voting_closes_at and now >= assembly.voting_closes_at)
+        (opens_at and now < opens_at) or (closes_at and now >= closes_at)
     ):
         raise DecisionRefused("outside_window", _("Online voting is open only during the voting window."))
     participation = Participation.objects.select_for_update().filter(item=current, entry=locked_entry).first()
@@ -524,12 +546,12 @@ def ballot_cast(
         participation.times_cast += 1
         participation.cast_by = actor_user
         participation.save(update_fields=["channel", "cast_at", "times_cast", "cast_by"])
-    own = getattr(actor, "person_id", None) == locked_entry.membership.person_id
+    own = getattr(actor, "person_id", None) == locked_entry.person_id
     audit_record_concurrent(
         actor=actor,
         action="ballot.cast",
         obj=participation,
-        unit=assembly.unit,
+        unit=unit,
         after={"item": current.pk, "channel": channel, "times_cast": participation.times_cast},
         on_behalf_of="" if own else f"membership {locked_entry.membership_id}",
     )
