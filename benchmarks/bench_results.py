@@ -150,12 +150,13 @@ def main() -> int:
     started = time.perf_counter()
     cpu_started = time.process_time()
     for item in items:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = services.result_compute(item=item, actor="bench", seed="1")
         per_item.append(
             {
                 "method": item.method,
                 "seconds": round(time.perf_counter() - t0, 3),
+                "cpu_seconds": round(time.process_time() - c0, 3),
                 "winners": result.result["winners"],
                 "adopted": result.result.get("adopted"),
             }

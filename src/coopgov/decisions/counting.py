@@ -36,6 +36,7 @@ from coopgov.decisions.services import (
     _resolved_weights,
     build_ballot_file,
     result_compute,
+    result_store,
 )
 from coopgov.domain.budgeting import Ballot as BudgetBallot
 from coopgov.domain.budgeting import BudgetingError, Election, Project, equal_shares, greedy
@@ -63,12 +64,9 @@ def item_count(*, item: Item, actor: Any, seed: str | None = None, now: datetime
         return for_withhold_compute(item=item, actor=actor, seed=seed, now=now)
     if item.method in BUDGET_METHODS:
         return budget_compute(item=item, actor=actor, seed=seed, now=now)
-    result = result_compute(item=item, actor=actor, seed=seed, now=now)
-    if item.ballot_kind != "motion":
-        # Elections and polls: the members present in a room count for the quorum too.
-        result.participation, result.quorum_reached = _participation(result.item)
-        result.save(update_fields=["participation", "quorum_reached"])
-    return result
+    # Elections and polls: the members present in a room count for the quorum too (the result is written
+    # once, with this participation).
+    return result_compute(item=item, actor=actor, seed=seed, now=now, participation_figures=_figures)
 
 
 def _closed(item: Item) -> Item:
@@ -112,14 +110,23 @@ def _participation(item: Item) -> tuple[dict[str, Any], bool]:
     if item.college:
         entries = entries.filter(college=item.college)
     electorate = Fraction(entries.aggregate(t=Sum("weight"))["t"] or 0)
+    ballots_weight = Fraction(item.ballots.aggregate(t=Sum("weight"))["t"] or 0)
+    return _figures(item, electorate, ballots_weight, item.participations.count())
+
+
+def _figures(
+    item: Item, electorate: Fraction, ballots_weight: Fraction, voters: int
+) -> tuple[dict[str, Any], bool]:
+    """:func:`_participation` from the item's electorate's weight, its ballots' weight and its number of
+    voters, already read (``result_compute`` reads them as it counts)."""
     in_room, room_weight = room_presence(item)
-    present = Fraction(item.ballots.aggregate(t=Sum("weight"))["t"] or 0) + room_weight
+    present = ballots_weight + room_weight
     preset = presets.item_preset(item)
     rule = presets.rule_for(preset, convocation=item.assembly.convocation)
     return (
         {
             "electorate": json_number(electorate),
-            "voters": item.participations.count(),
+            "voters": voters,
             "present_or_represented": json_number(present),
             "present_in_room_without_vote": in_room,
             "proxies": item.proxy_report,
@@ -141,9 +148,9 @@ def _store(
     actor: Any,
     now: datetime | None,
 ) -> Result:
-    result, _created = Result.objects.update_or_create(
-        item=item,
-        defaults={
+    result = result_store(
+        item,
+        {
             "result": out,
             "ballots_file": text,
             "inputs_digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
