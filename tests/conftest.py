@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+# No clock in tests: Hypothesis's per-example deadline and its "too slow" health check would fail a test
+# because the machine is busy, not because the code is wrong (speed lives in benchmarks/).
+UNTIMED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+hypothesis_settings.register_profile("untimed", **UNTIMED)  # type: ignore[arg-type]
 # CI runs Hypothesis derandomized: the same examples on every run, so a green main stays green; local runs
 # keep exploring new examples (and replay any failure they found from .hypothesis/).
-hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    hypothesis_settings.load_profile("ci")
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, **UNTIMED)  # type: ignore[arg-type]
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "untimed")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The real data sits beside the project (../shared/data); it is never copied into the repository.
