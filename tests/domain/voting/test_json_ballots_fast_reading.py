@@ -91,3 +91,46 @@ def test_approvals_keep_their_errors(vote, message):
 def test_motion_votes_keep_their_error():
     with pytest.raises(BallotFileError, match=re.escape("field ballots.1.vote: expected one of yes, no")):
         loads_ballot_file(_file("motion", [{"vote": "yes"}, {"vote": "Yes"}]))
+
+
+def _read_or_error(text: str) -> object:
+    try:
+        return repr(loads_ballot_file(text, source="f.json"))
+    except BallotFileError as error:
+        return str(error)
+
+
+@pytest.mark.parametrize(
+    ("kind", "head", "ballots"),
+    [
+        ("motion", {}, [{"voter": "A", "vote": "yes"}, {"voter": "B", "vote": "no"}]),
+        ("motion", {}, [{"voter": "A", "vote": "yes"}, {"voter": "A", "vote": "no"}]),  # voter twice
+        ("motion", {}, [{"voter": "A", "vote": "yes"}, {"voter": "A", "vote": "Yes"}]),  # the vote first
+        ("motion", {}, [{"voter": "A", "vote": "yes"}, {"voter": 3, "vote": "no"}]),
+        ("motion", {}, [{"voter": "A", "vote": "yes"}, {"voter": None, "vote": "no"}]),
+        (
+            "motion",
+            {"colleges": {c: {"weight": "1/3"} for c in "abc"}},
+            [{"voter": "A", "vote": "no"}],
+        ),
+        (
+            "ranked",
+            {"candidates": ["a", "b"]},
+            [{"voter": "A", "vote": ["b", "a"]}, {"voter": "B", "vote": []}],
+        ),
+        (
+            "ranked",
+            {"candidates": ["a", "b"]},
+            [{"voter": "A", "vote": ["a", "a"]}, {"voter": "A", "vote": []}],
+        ),
+        ("approval", {"candidates": ["a", "b"]}, [{"voter": "A", "vote": ["b"]}, {"voter": "B", "vote": 3}]),
+        ("plurality", {"candidates": ["a", "b"]}, [{"voter": "A", "vote": "b"}, {"voter": "B", "vote": "c"}]),
+    ],
+)
+def test_a_usual_line_reads_as_the_same_line_read_field_by_field(kind, head, ballots):
+    """A line {"voter", "vote"} (read by the usual line's shortcut) gives the same ballot, or the same
+    error at the same line and field, as that line with "count": 1 (read field by field)."""
+    spelled_out = [{**b, "count": 1} for b in ballots]
+    usual = _read_or_error(_file(kind, ballots, **head))
+    assert usual == _read_or_error(_file(kind, spelled_out, **head))
+    assert usual != _read_or_error(_file(kind, [], **head))  # the ballots were read, or refused

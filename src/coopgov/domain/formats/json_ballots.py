@@ -330,9 +330,19 @@ def _parse(document: Any) -> BallotFile:
     weights: dict[tuple[type, Any], Fraction] = {}
     one = Fraction(1)  # the weight of a ballot that gives none
     add_voter = voters.add
+    # The usual line, {"voter": "…", "vote": …}, read with the checks it needs in the same order (the
+    # vote's, then the voter's), when the file declares no collège a ballot would have to name.
+    plain_lines = colleges is None
     for i, raw in enumerate(raw_ballots):
         if type(raw) is not dict and not isinstance(raw, dict):
             raise _Problem(("ballots", i), "a ballot is a JSON object")
+        if plain_lines and len(raw) == 2 and "vote" in raw and type(voter := raw.get("voter")) is str:
+            vote = parse_vote(raw["vote"], ("ballots", i, "vote"), known, grades)
+            if voter in voters:
+                raise _Problem(("ballots", i, "voter"), f"voter {voter!r} has more than one ballot")
+            add_voter(voter)
+            records.append(_record(vote=vote, weight=one, voter=voter, college=None, spoiled=False, count=1))
+            continue
         if not raw.keys() <= _BALLOT_KEYS:
             raise _Problem(("ballots", i, sorted(set(raw) - _BALLOT_KEYS)[0]), "unknown ballot field")
         spoiled = raw.get("spoiled", False)
