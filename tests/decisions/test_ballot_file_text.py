@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 
+from coopgov.audit.models import AuditEntry
 from coopgov.decisions import services
-from coopgov.decisions.models import Ballot
+from coopgov.decisions.models import Ballot, Result
 from coopgov.domain.formats.json_ballots import dumps_ballot_file
 from coopgov.tools.tally import tally_file
 from tests.decisions.builders import assembly, cast, convene, election, entry, members_in, motion
@@ -68,3 +69,22 @@ def test_elections_with_ties_and_approvals_in_any_order_are_written_as_their_rec
         assert services.result_compute(item=item, actor=ACTOR, seed="5").ballots_file == text
     assert '["bo", ["ana", "cy"]]' in services.ballot_file_text(ranked)
     assert '"vote": ["ana", "bo", "cy"]' in services.ballot_file_text(approval)
+
+
+def test_counting_an_item_again_rewrites_its_one_result(org):
+    voters = members_in(org, org.be, 3)
+    a = assembly(org.be)
+    item = motion(a)
+    convene(a)
+    services.item_open(item=item, actor=ACTOR)
+    for m, choice in zip(voters, ["yes", "no", "yes"], strict=True):
+        cast(item, a, m, choice)
+    services.item_close(item=item, actor=ACTOR)
+    first = services.result_compute(item=item, actor=ACTOR, seed="1")
+    again = services.result_compute(item=item, actor=ACTOR, seed="2")
+    assert again.pk == first.pk
+    stored = Result.objects.get(item=item)
+    assert (stored.seed, stored.result["seed"], stored.ballots_file) == ("2", "2", first.ballots_file)
+    assert stored.participation == again.participation == first.participation
+    assert stored.participation["voters"] == 3 and stored.participation["present_or_represented"] == 3
+    assert AuditEntry.objects.filter(action="result.computed", object_id=str(first.pk)).count() == 2

@@ -742,11 +742,14 @@ ParticipationFigures = Callable[[Item, Fraction, Fraction, int], tuple[dict[str,
 
 def result_store(item: Item, fields: Mapping[str, Any]) -> Result:
     """Write the result of ``item`` (locked by the caller, who counts it) with ``fields``: a new row, or
-    the row of a previous count rewritten. ``update_or_create`` did the same with a savepoint and by
+    these fields of the previous count's row. ``update_or_create`` did the same with savepoints and by
     reading the previous row whole (its ballot file of a megabyte or two) first."""
     previous = Result.objects.filter(item=item).values_list("pk", flat=True).first()
     result = Result(pk=previous, item=item, **fields)
-    result.save(force_insert=previous is None, force_update=previous is not None)
+    if previous is None:
+        result.save(force_insert=True)
+    else:
+        result.save(update_fields=list(fields))
     return result
 
 
