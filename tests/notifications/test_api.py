@@ -77,10 +77,11 @@ def test_the_list_asks_a_fixed_number_of_queries_whatever_the_page_size(
     for _ in range(30):
         services.notify(recipients=[anne], kind="notifications.test", actor=anne)
     headers = bearer(anne)
+    client.get(API, **headers)  # the token's first use is recorded; later uses within the minute are not
     # token and user, the page (with actors), the count, the unread count
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(client.get(API, {"limit": 5}, **headers).json()["items"]) == 5
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(client.get(API, {"limit": 30}, **headers).json()["items"]) == 30
 
 
