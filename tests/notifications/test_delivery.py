@@ -133,8 +133,8 @@ def test_an_immediate_notice_is_emailed_once_even_if_its_task_runs_twice(
 
 
 def test_a_run_that_loses_the_race_for_a_members_notices_sends_nothing_for_them(anne, monkeypatch):
-    """Between reading the pending notices and claiming them, another run sends them (what SKIP LOCKED
-    prevents on PostgreSQL, and what the claim's row count catches anywhere): this run sends nothing."""
+    """Between reading the pending notices and claiming them, another run sends them (what the lock on the
+    recipient prevents, and what the claim's row count catches anywhere): this run sends nothing."""
     from django.utils import timezone
 
     _pending(anne, 2)
@@ -156,7 +156,8 @@ def test_a_run_that_loses_the_race_for_a_members_notices_sends_nothing_for_them(
 )
 def test_two_digest_runs_at_once_do_not_send_the_same_notices_twice():
     """Two runs in two threads (two database connections) over the same pending notices: every member gets
-    exactly one digest. On PostgreSQL the rows are locked (SKIP LOCKED); on SQLite runs are serialised."""
+    exactly one digest. On PostgreSQL each recipient is locked, so a member's notices cannot be split
+    between two runs (each sending them a digest); on SQLite runs are serialised."""
     from coopgov.accounts.models import User
 
     users = [
@@ -186,6 +187,57 @@ def test_two_digest_runs_at_once_do_not_send_the_same_notices_twice():
     assert errors == []
     assert sum(counts) == 30
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert Notification.objects.filter(digest_sent_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises write transactions (BEGIN IMMEDIATE); row locks are tested on PostgreSQL",
+)
+def test_a_notice_locked_elsewhere_is_waited_for_not_left_for_a_second_digest():
+    """Another transaction holds a lock on one of a member's two notices (as a concurrent run would after
+    locking part of them): the run waits for it and sends one digest with both, never a digest of the one
+    it could lock (the other run would then send the second)."""
+    from coopgov.accounts.models import User
+
+    user = User.objects.create_user(email="split@example.org", password="pw-long-enough-2026", language="en")
+    _pending(user, 2)
+    first = Notification.objects.filter(recipient=user).order_by("id").first()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_one_row() -> None:
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                Notification.objects.select_for_update().filter(pk=first.pk).values_list("pk").first()
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_one_row)
+    holder.start()
+    assert locked.wait(10)
+    counts: list[int] = []
+
+    def send() -> None:
+        try:
+            counts.append(delivery.send_digests(period="daily"))
+        finally:
+            connection.close()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    sender.join(0.5)
+    assert sender.is_alive(), "the run did not wait for the locked notice"
+    release.set()
+    holder.join()
+    sender.join(10)
+    assert counts == [1]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].body.count("This is a test notice") == 2
     assert Notification.objects.filter(digest_sent_at__isnull=True).count() == 0
 
 

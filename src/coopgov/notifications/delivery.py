@@ -1,12 +1,15 @@
 """Sending notices by e-mail: immediate ones, and the daily and weekly digests.
 
-Each recipient's e-mail is sent inside a transaction that first *claims* their pending notices: on
-PostgreSQL the rows are locked with ``SELECT … FOR UPDATE SKIP LOCKED`` (a concurrent run skips them and
-moves on), then marked sent by an ``UPDATE … WHERE … IS NULL`` whose row count must match; on SQLite every
-transaction takes the write lock when it begins (``transaction_mode = IMMEDIATE``), so runs are serialised
-and the second finds nothing left. If sending fails the transaction rolls back and the notices stay pending
-for the next run. A crash between the mail server accepting the e-mail and the commit can send one e-mail
-twice (at-least-once); two runs never both send the same notices.
+Each recipient's e-mail is sent inside a transaction that first takes a lock on the recipient (their user
+row, ``SELECT … FOR UPDATE``), then reads and *claims* their pending notices, marked sent by an ``UPDATE …
+WHERE … IS NULL`` whose row count must match. The lock is per recipient, not per notice: with row locks on
+the notices alone (``SKIP LOCKED``), two runs could each lock part of one member's notices and each send
+them a digest. A concurrent run waits for the recipient's lock, then reads in a new snapshot and finds
+nothing left. On SQLite every transaction takes the write lock when it begins (``transaction_mode =
+IMMEDIATE``), so runs are serialised and the second finds nothing left. If sending fails the transaction
+rolls back and the notices stay pending for the next run. A crash between the mail server accepting the
+e-mail and the commit can send one e-mail twice (at-least-once); two runs never both send the same
+notices.
 """
 
 from __future__ import annotations
@@ -82,7 +85,9 @@ def _send_for(user: User, candidates: QuerySet[Notification], period: str) -> in
         field, pending = "emailed_at", candidates.filter(delivery=Delivery.IMMEDIATE, emailed_at__isnull=True)
     try:
         with transaction.atomic():
-            rows = list(pending.select_for_update(skip_locked=True).order_by("-created_at", "-id"))
+            # One run at a time per recipient; a run waiting here reads the notices afresh afterwards.
+            User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+            rows = list(pending.select_for_update().order_by("-created_at", "-id"))
             if not rows:
                 return 0
             _claim([row.pk for row in rows], field)
