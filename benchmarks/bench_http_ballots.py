@@ -199,6 +199,22 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def exited_children_cpu_seconds(pid: int) -> float:
+    """CPU time of a process's children that have ended and been waited for (cutime + cstime): for the
+    PostgreSQL server, the backends that closed during the run (connections live at most a minute)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid(server_url: str) -> int:
+    """The PostgreSQL server's main process: the parent of this connection's backend."""
+    import psycopg
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
+        backend = connection.execute("SELECT pg_backend_pid()").fetchone()[0]
+        return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 def children(pid: int) -> list[int]:
     found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
     return [int(p) for p in found]
@@ -350,8 +366,17 @@ def main() -> int:
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         fixture = populate(args.voters, secret=not args.roll_call, auth=args.auth)
+        autovacuum = "n/a"
+        if connection.vendor == "postgresql":
+            # Statistics as autovacuum would have left them after loading the register (this machine's
+            # PostgreSQL runs with autovacuum off; the electorate is analyzed by the convocation itself).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+                cursor.execute("SHOW autovacuum")
+                autovacuum = cursor.fetchone()[0]
         emit(
             step="populate",
+            autovacuum=autovacuum,
             voters=args.voters,
             seconds=round(time.perf_counter() - started, 1),
             folder=str(folder),
@@ -384,12 +409,20 @@ def main() -> int:
             time.sleep(2)  # every worker booted
             workers = children(server.pid)
             workers_before = cpu_seconds(workers)
+            postmaster = postmaster_pid(args.server_url)
+            ended_before = exited_children_cpu_seconds(postmaster)
             summary = run_wrk(args, base, path, folder, expected)
-            # The server's CPU for the run: its workers, and the database backends they opened (the
-            # database is new and the fixture's connection is closed, so those backends served the run).
+            # The server's CPU for the run: its workers, and the database backends that served them —
+            # those still open (the database is new and the fixture's connection is closed, so they all
+            # served the run) and those that ended during it (the server's waited-for children).
             cpu = {
                 "gunicorn_workers_s": round(cpu_seconds(workers) - workers_before, 1),
-                "postgres_backends_s": round(cpu_seconds(database_backends(args.server_url)), 1),
+                "postgres_backends_s": round(
+                    cpu_seconds(database_backends(args.server_url))
+                    + exited_children_cpu_seconds(postmaster)
+                    - ended_before,
+                    1,
+                ),
             }
         finally:
             server.send_signal(signal.SIGTERM)
