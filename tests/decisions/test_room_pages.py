@@ -271,7 +271,7 @@ def test_staff_elect_by_acclamation_and_a_member_cannot(client, org):
 
 def test_the_for_withhold_result_page_shows_each_candidate_with_the_same_numbers(client, org):
     people = members_in(org, org.be, 3)
-    a = assembly(org.be)
+    a = assembly(org.be, preset="be-sc-ordinary")
     item = election(a, ["ann", "bob"], method="for-withhold", seats=1)
     convene(a)
     services.item_open(item=item, actor=ACTOR)
@@ -284,11 +284,15 @@ def test_the_for_withhold_result_page_shows_each_candidate_with_the_same_numbers
     assert "Elected: <strong>Candidate ANN</strong>" in page
     assert '<th scope="row">Candidate ANN</th><td class="num">2</td><td class="num">1</td>' in page
     assert "<svg" in page
+    # The statutory rule it was counted under, as on every result page: its quorum, not a motion's majority.
+    assert "Rule applied:" in page
+    assert "who is elected or what is chosen follows the method of the item" in page
+    assert "(convocation 1); majority" not in page
 
 
 def test_the_budget_result_page_shows_the_funded_projects(client, org):
     people = members_in(org, org.be, 3)
-    a = assembly(org.be)
+    a = assembly(org.be, preset="be-sc-ordinary")
     item = Item.objects.create(
         assembly=a,
         order=1,
@@ -311,6 +315,7 @@ def test_the_budget_result_page_shows_the_funded_projects(client, org):
     assert "Funded projects: <strong>Garden</strong>" in page
     assert "They cost 400 € of a budget of 500 €." in page
     assert '<th scope="row">Cafe</th><td class="num">200.00</td><td class="num">1</td><td>no</td>' in page
+    assert "Rule applied:" in page and "follows the method of the item" in page
 
 
 def test_a_member_votes_for_or_withhold_on_each_candidate_from_the_vote_page(client, org):

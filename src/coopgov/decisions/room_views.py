@@ -248,12 +248,19 @@ def delegates(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def special_result(
-    request: HttpRequest, assembly: Assembly, item: Item, stored: Result
+    request: HttpRequest, assembly: Assembly, item: Item, stored: Result, rule: dict[str, Any]
 ) -> HttpResponse | None:
-    """The result page of an item `coopgov tally` does not count, or None for the usual page."""
+    """The result page of an item `coopgov tally` does not count, or None for the usual page. ``rule``:
+    the preset the result was counted under, as the usual page states it ("Rule applied")."""
     method = stored.result.get("method")
     names = {o.key: o.label for o in item.options.all()}
-    context: dict[str, Any] = {"assembly": assembly, "item": item, "stored": stored, "names": names}
+    context: dict[str, Any] = {
+        "assembly": assembly,
+        "item": item,
+        "stored": stored,
+        "names": names,
+        **rule,
+    }
     if item.kind == Item.Kind.BUDGET:
         costs = {o.key: o.cost_eur for o in item.options.all()}
         selected = stored.result.get("selected", [])

@@ -254,15 +254,20 @@ def result(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         stored.published_at is None and not request.user.has_perm("decisions.manage_assembly", assembly)
     ):
         raise PermissionDenied
-    special = room_views.special_result(request, assembly, item, stored)
-    if special is not None:  # For / Withhold, acclamation, participatory budget
-        return special
-    names = {o.key: o.label for o in item.options.all()}
-    caption, numbers = charts.result_numbers(stored.result, names)
     # The preset the count stored (a result counted before presets were stored: the assembly's copy).
     preset = stored.participation.get("preset") or presets.explanation(
         presets.item_preset(item), assembly.convocation
     )
+    rule = {
+        "preset": preset,
+        "preset_label": presets.label_of(preset) if preset else "",
+        "preset_base": presets.base_text(preset["base"]) if preset else "",
+    }
+    special = room_views.special_result(request, assembly, item, stored, rule)
+    if special is not None:  # For / Withhold, acclamation, participatory budget
+        return special
+    names = {o.key: o.label for o in item.options.all()}
+    caption, numbers = charts.result_numbers(stored.result, names)
     context = {
         "assembly": assembly,
         "item": item,
@@ -283,8 +288,6 @@ def result(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         ],
         "names": names,
         "delegates": sections.delegates_overview(assembly),
-        "preset": preset,
-        "preset_label": presets.label_of(preset) if preset else "",
-        "preset_base": presets.base_text(preset["base"]) if preset else "",
+        **rule,
     }
     return render(request, "decisions/result.html", context)
