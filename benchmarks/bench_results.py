@@ -37,6 +37,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=30_000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="count on PostgreSQL's statistics from before the ballots were loaded (autovacuum off)",
+    )
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="coopgov-bench-results-")
     os.environ["COOPGOV_VAR_DIR"] = folder
@@ -142,6 +147,15 @@ def main() -> int:
             participations.append(Participation(item=item, entry_id=pk, channel="online", cast_at=now))
         Ballot.objects.bulk_create(ballots, batch_size=5000)
         Participation.objects.bulk_create(participations, batch_size=5000)
+    autovacuum = "n/a"
+    if connection.vendor == "postgresql" and not args.no_analyze:
+        # Statistics as autovacuum would have kept them over the voting window (this machine's PostgreSQL
+        # runs with autovacuum off).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+            cursor.execute("SHOW autovacuum")
+            autovacuum = cursor.fetchone()[0]
+    emit(step="ballots loaded", voters=args.voters, items=len(items), autovacuum=autovacuum)
     started = time.perf_counter()
     for item in items:
         services.item_close(item=item, actor="bench")
