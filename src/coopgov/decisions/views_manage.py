@@ -7,6 +7,7 @@ inherited down the unit tree (organisation/rules.py). Each view parses, authoris
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -211,6 +212,41 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     return _prepare_page(request, _assembly(request, pk))
 
 
+def _prepare_form_post(
+    request: HttpRequest,
+    assembly: Assembly,
+    form: Any,
+    form_name: str,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A form of the assembly's page: the act with the cleaned data, then back to the page with ``done``;
+    an invalid form, bad input (per field) or a refusal shows the page again with the form's errors."""
+    if form.is_valid():
+        try:
+            act(dict(form.cleaned_data))
+        except InvalidInput as invalid:
+            add_problems(form, invalid.problems)
+        except DecisionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, done)
+            return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return _prepare_page(request, assembly, **{form_name: form})
+
+
+def _prepare_act(
+    request: HttpRequest, assembly: Assembly, act: Callable[[], object], done: str
+) -> HttpResponse:
+    """A button of the assembly's page: the act, then back to the page with ``done`` or the refusal."""
+    try:
+        act()
+        messages.success(request, done)
+    except DecisionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect("decisions:manage_prepare", pk=assembly.pk)
+
+
 @login_required
 @require_POST
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -220,19 +256,12 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         cooperative=assembly.cooperative,
         country=services_manage.country_of(assembly.cooperative),
     )
-    if form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def add(data: dict[str, Any]) -> object:
         options = data.pop("options")
-        try:
-            services_manage.item_add(assembly=assembly, fields=data, options=options, actor=request.user)
-        except InvalidInput as invalid:
-            add_problems(form, invalid.problems)
-        except DecisionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("The item is on the agenda."))
-            return redirect("decisions:manage_prepare", pk=assembly.pk)
-    return _prepare_page(request, assembly, item_form=form)
+        return services_manage.item_add(assembly=assembly, fields=data, options=options, actor=request.user)
+
+    return _prepare_form_post(request, assembly, form, "item_form", add, _("The item is on the agenda."))
 
 
 @login_required
@@ -240,57 +269,48 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     assembly = _assembly(request, pk)
     item = get_object_or_404(Item, pk=item_pk, assembly=assembly)
-    try:
-        services_manage.item_remove(item=item, actor=request.user)
-        messages.success(request, _("The item is taken off the agenda."))
-    except DecisionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return _prepare_act(
+        request,
+        assembly,
+        lambda: services_manage.item_remove(item=item, actor=request.user),
+        _("The item is taken off the agenda."),
+    )
 
 
 @login_required
 @require_POST
 def site_add(request: HttpRequest, pk: int) -> HttpResponse:
     assembly = _assembly(request, pk)
-    form = SiteForm(request.POST, assembly=assembly)
-    if form.is_valid():
-        try:
-            services_manage.site_add(
-                assembly=assembly,
-                antenna=form.cleaned_data["antenna"],
-                place=form.cleaned_data["place"],
-                relay=form.cleaned_data["relay_email"],
-                actor=request.user,
-            )
-        except InvalidInput as invalid:
-            add_problems(form, invalid.problems)
-        except DecisionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("The site is added."))
-            return redirect("decisions:manage_prepare", pk=assembly.pk)
-    return _prepare_page(request, assembly, site_form=form)
+    return _prepare_form_post(
+        request,
+        assembly,
+        SiteForm(request.POST, assembly=assembly),
+        "site_form",
+        lambda data: services_manage.site_add(
+            assembly=assembly,
+            antenna=data["antenna"],
+            place=data["place"],
+            relay=data["relay_email"],
+            actor=request.user,
+        ),
+        _("The site is added."),
+    )
 
 
 @login_required
 @require_POST
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     assembly = _assembly(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["document"]
-        try:
-            services_manage.document_attach(
-                assembly=assembly, name=upload.name, content=upload, actor=request.user
-            )
-        except InvalidInput as invalid:
-            add_problems(form, invalid.problems)
-        except DecisionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("The document is attached to the convocation."))
-            return redirect("decisions:manage_prepare", pk=assembly.pk)
-    return _prepare_page(request, assembly, document_form=form)
+    return _prepare_form_post(
+        request,
+        assembly,
+        DocumentForm(request.POST, request.FILES),
+        "document_form",
+        lambda data: services_manage.document_attach(
+            assembly=assembly, name=data["document"].name, content=data["document"], actor=request.user
+        ),
+        _("The document is attached to the convocation."),
+    )
 
 
 @login_required
@@ -298,23 +318,16 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 def link_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Link a document published elsewhere to the convocation."""
     assembly = _assembly(request, pk)
-    form = LinkForm(request.POST)
-    if form.is_valid():
-        try:
-            services_manage.document_link_add(
-                assembly=assembly,
-                title=form.cleaned_data["title"],
-                url=form.cleaned_data["url"],
-                actor=request.user,
-            )
-        except InvalidInput as invalid:
-            add_problems(form, invalid.problems)
-        except DecisionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("The document is linked to the convocation."))
-            return redirect("decisions:manage_prepare", pk=assembly.pk)
-    return _prepare_page(request, assembly, link_form=form)
+    return _prepare_form_post(
+        request,
+        assembly,
+        LinkForm(request.POST),
+        "link_form",
+        lambda data: services_manage.document_link_add(
+            assembly=assembly, title=data["title"], url=data["url"], actor=request.user
+        ),
+        _("The document is linked to the convocation."),
+    )
 
 
 @login_required
@@ -322,12 +335,12 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
 def document_remove(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Remove an attached file, before the convocation is sent."""
     assembly = _assembly(request, pk)
-    try:
-        services_manage.document_remove(assembly=assembly, name=name, actor=request.user)
-        messages.success(request, _("The document is removed from the convocation."))
-    except DecisionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return _prepare_act(
+        request,
+        assembly,
+        lambda: services_manage.document_remove(assembly=assembly, name=name, actor=request.user),
+        _("The document is removed from the convocation."),
+    )
 
 
 @login_required
@@ -336,12 +349,12 @@ def link_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     """Remove a linked document, before the convocation is sent."""
     assembly = _assembly(request, pk)
     link = get_object_or_404(AssemblyLink, pk=link_pk, assembly=assembly)
-    try:
-        services_manage.document_link_remove(link=link, actor=request.user)
-        messages.success(request, _("The document is removed from the convocation."))
-    except DecisionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect("decisions:manage_prepare", pk=assembly.pk)
+    return _prepare_act(
+        request,
+        assembly,
+        lambda: services_manage.document_link_remove(link=link, actor=request.user),
+        _("The document is removed from the convocation."),
+    )
 
 
 # --- the cooperative's own quorum and majority presets (presets.py, docs/adr/0012) ------------------------
