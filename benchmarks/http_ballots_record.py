@@ -38,8 +38,10 @@ def make_plan(
     credentials: Sequence[str], *, threads: int, change_every: int, seed: int = 2026
 ) -> list[list[Step]]:
     """Each voter's first cast, spread over ``threads`` (voter v on thread v mod threads); every
-    ``change_every``-th voter (0: nobody) casts again with another choice a little later in the same
-    thread, so a changed vote always follows the first one on the same connection."""
+    ``change_every``-th voter of each thread (0: nobody) casts again with another choice a little later in
+    the same thread, so a changed vote always follows the first one from the same client, and every thread
+    has as many casts to make as the others (give or take one voter and one change): no thread finishes
+    long before the rest and leaves the server with fewer clients for the end of the run."""
     rng = random.Random(seed)
     plans: list[list[Step]] = [[] for _ in range(threads)]
     pending: list[list[Step]] = [[] for _ in range(threads)]
@@ -47,7 +49,7 @@ def make_plan(
         t = voter % threads
         first = rng.choice(CHOICES)
         plans[t].append(Step(voter, token, first))
-        if change_every and voter % change_every == 0:
+        if change_every and (voter // threads) % change_every == 0:
             pending[t].append(Step(voter, token, rng.choice([c for c in CHOICES if c != first])))
         # A change goes out a few casts after the first one.
         while pending[t] and len(pending[t]) > 3:

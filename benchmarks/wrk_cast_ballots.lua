@@ -3,8 +3,8 @@
 -- ("line voter vote status receipt"), so the benchmark can check the database against what the load
 -- tool saw.
 --
--- Run with as many connections as threads (-t N -c N): each thread then has one connection, so its
--- responses come back in the order of its requests: the response in hand answers the plan's next step.
+-- Run with as many connections as threads (-t N -c N): each thread then has one connection at a time, so
+-- its responses come back in the order of its requests: the response in hand answers the plan's next step.
 -- Paths come from the environment: BENCH_PLAN_DIR (plan-<thread>.txt), BENCH_RECORD_DIR
 -- (record-<thread>.txt), BENCH_SUMMARY (the JSON summary written at the end) and BENCH_STOP (a file
 -- whose existence asks the threads to stop early).
@@ -48,6 +48,11 @@ function request()
   end
   local step = plan[answered + 1]
   local headers = { ["Content-Type"] = "application/json" }
+  -- One kept-alive connection per thread (BENCH_KEEP_ALIVE=1, the default of the benchmark), or each cast
+  -- on a new connection, as each member's own client would (BENCH_KEEP_ALIVE=0).
+  if os.getenv("BENCH_KEEP_ALIVE") == "0" then
+    headers["Connection"] = "close"
+  end
   -- The credential is "t:<API token>" or "s:<session key>:<CSRF secret>" (a signed-in browser).
   local kind, first, second = string.match(step.token, "^(%a):([^:]+):?(.*)$")
   if kind == "s" then
