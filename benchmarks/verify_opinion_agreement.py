@@ -20,7 +20,9 @@ in-conv rule let in over the history (``polis_in_conv_history``: the early ones 
 qualified), ``in_conv_equal`` says whether our set of grouped participants is exactly Polis's (final rule
 / history); ``orders`` gives the lowest, median and highest ARI of the same pipeline when participants
 arrive in ``--orders`` other plausible orders (a seeded shuffle of the rows: the order decides Polis's
-deterministic k-means starts, as its history did). Where comments.csv holds Polis's own
+deterministic k-means starts, as its history did); ``ari_polis_in_conv`` places in the map exactly the
+participants Polis grouped (read from the export's ``group-id``: a diagnostic, not a method) to show how
+much of the gap the set of grouped participants explains. Where comments.csv holds Polis's own
 ``group-informed-consensus`` (newer exports), ``gic_max_difference`` is the largest difference between
 it and coopgov's figure computed on Polis's groups, over ``gic_statements`` statements, and
 ``gic_top10_shared_*`` how many of Polis's ten statements of highest group-informed consensus coopgov's
@@ -209,6 +211,9 @@ def main() -> None:
             again = opinion_map(matrix, moderated_out=moderated, parameters=params, entered=entered)
             row["ari_history_in_conv"] = round(ari_against(polis, labels_of(again)), 3)
             row["in_conv_equal"].append(set(labels_of(again)) == set(polis))
+        # Diagnostic only: Polis's own set of grouped participants, taken from the export.
+        exact = opinion_map(matrix, moderated_out=moderated, parameters=params, entered=frozenset(polis))
+        row["ari_polis_in_conv"] = round(ari_against(polis, labels_of(exact)), 3)
         if args.orders:
             aris = arrival_orders(votes, moderated, params, polis, args.orders)
             row["orders"] = [
