@@ -19,6 +19,7 @@ from coopgov.audit.services import (
     audit_record,
     audit_record_concurrent,
 )
+from tests.locking import held_by_another_connection
 
 POSTGRES = connection.vendor == "postgresql"
 
@@ -101,20 +102,7 @@ def test_the_database_refuses_to_change_a_pending_act():
 def test_while_another_act_holds_the_head_a_cast_does_not_wait_and_is_chained_after_it():
     with transaction.atomic():
         audit_record(actor="staff@test", action="first", obj="x")
-    holding, release, done = threading.Event(), threading.Event(), threading.Event()
-
-    def slow_act() -> None:
-        try:
-            with transaction.atomic():
-                audit_record(actor="staff@test", action="slow", obj="x")
-                holding.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=slow_act)
-    holder.start()
-    assert holding.wait(10)
+    done = threading.Event()
 
     def cast() -> None:
         try:
@@ -124,13 +112,13 @@ def test_while_another_act_holds_the_head_a_cast_does_not_wait_and_is_chained_af
         finally:
             connections.close_all()
 
-    caster = threading.Thread(target=cast)
-    caster.start()
-    # The cast commits while the head is still held: it did not queue behind the slow act.
-    assert done.wait(10)
-    assert audit_pending_count() == 1
-    release.set()
-    holder.join()  # the slow act's commit appends the cast it held back
+    with held_by_another_connection(lambda: audit_record(actor="staff@test", action="slow", obj="x")):
+        caster = threading.Thread(target=cast)
+        caster.start()
+        # The cast commits while the head is still held: it did not queue behind the slow act.
+        assert done.wait(10)
+        assert audit_pending_count() == 1
+    # Leaving the block committed the slow act, which appended the cast it held back.
     caster.join()
     assert list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)) == [
         "first",

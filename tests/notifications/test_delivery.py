@@ -11,6 +11,7 @@ from django.db import connection
 
 from coopgov.notifications import delivery, services
 from coopgov.notifications.models import Notification
+from tests.locking import held_by_another_connection
 
 
 def _pending(user, n=1, kind="notifications.test"):
@@ -204,22 +205,6 @@ def test_a_notice_locked_elsewhere_is_waited_for_not_left_for_a_second_digest():
     user = User.objects.create_user(email="split@example.org", password="pw-long-enough-2026", language="en")
     _pending(user, 2)
     first = Notification.objects.filter(recipient=user).order_by("id").first()
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_one_row() -> None:
-        try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                Notification.objects.select_for_update().filter(pk=first.pk).values_list("pk").first()
-                locked.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_one_row)
-    holder.start()
-    assert locked.wait(10)
     counts: list[int] = []
 
     def send() -> None:
@@ -228,12 +213,12 @@ def test_a_notice_locked_elsewhere_is_waited_for_not_left_for_a_second_digest():
         finally:
             connection.close()
 
-    sender = threading.Thread(target=send)
-    sender.start()
-    sender.join(0.5)
-    assert sender.is_alive(), "the run did not wait for the locked notice"
-    release.set()
-    holder.join()
+    lock_one = Notification.objects.select_for_update().filter(pk=first.pk).values_list("pk").first
+    with held_by_another_connection(lock_one):
+        sender = threading.Thread(target=send)
+        sender.start()
+        sender.join(0.5)
+        assert sender.is_alive(), "the run did not wait for the locked notice"
     sender.join(10)
     assert counts == [1]
     assert len(mail.outbox) == 1
