@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -215,6 +216,13 @@ def _policy(assembly: Assembly) -> voting_weights.ProxyPolicy:
     )
 
 
+@lru_cache(maxsize=256)
+def _exact(weight: Decimal) -> Fraction:
+    """A stored weight as an exact fraction; an electorate holds few distinct weights, and closing an item
+    of 30,000 voters would otherwise build 60,000 equal fractions."""
+    return Fraction(weight)
+
+
 def _resolved_weights(item: Item, voters: list[ElectorateEntry]) -> voting_weights.VoterWeights:
     """Each voter's weight with the proxies they hold, checked again now that the votes are in (a giver
     who voted overrides their proxy; caps and collège rules apply in the order proxies were given)."""
@@ -225,14 +233,14 @@ def _resolved_weights(item: Item, voters: list[ElectorateEntry]) -> voting_weigh
         .order_by("given_at", "id")
     )
     if not proxies:  # nothing to resolve: each voter weighs their own vote
-        own = {str(e.pk): Fraction(e.weight) for e in voters}
+        own = {str(e.pk): _exact(e.weight) for e in voters}
         return voting_weights.VoterWeights(weights=own, explanations=dict.fromkeys(own, ("own vote",)))
     involved = {e.pk: e for e in voters}
     for proxy in proxies:
         involved.setdefault(proxy.giver_id, proxy.giver)
         involved.setdefault(proxy.holder_id, proxy.holder)
     members = [
-        voting_weights.Member(id=str(e.pk), college=e.college, weight=Fraction(e.weight))
+        voting_weights.Member(id=str(e.pk), college=e.college, weight=_exact(e.weight))
         for e in involved.values()
     ]
     return voting_weights.resolve_proxies(
@@ -271,7 +279,7 @@ def item_close(*, item: Item, actor: Any) -> Item:
     room_silent_ballots(locked, room, resolved.weights)
     for entry in voters:
         weight = resolved.weights[str(entry.pk)]
-        if weight == Fraction(entry.weight):
+        if weight == _exact(entry.weight):
             continue
         ballots = Ballot.objects.filter(item=locked)
         ballots = (
