@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "coopgov.meetings",
     "coopgov.orientations",
     "coopgov.followup",
+    "coopgov.panels",
     "coopgov.api",
 ]
 
