@@ -17,43 +17,10 @@ from coopgov.domain.governance.membership import Status
 from coopgov.domain.sortition import InfeasibleQuotasError, QuotaRelaxation
 from coopgov.members import services as members
 from coopgov.members.models import Category, Membership, Person
-from coopgov.organisation.models import Unit
 from coopgov.panels import selectors, services
 from coopgov.panels.models import Candidate, Draw
 from tests.followup.builders import officer
-from tests.organisation.world import World, build_world
-
-
-def _member(
-    world: World, n: int, cooperative: Unit, category: Category, antenna: Unit, **extra: Any
-) -> Person:
-    person = Person.objects.create(
-        kind="natural", first_name="P", last_name=f"Pool{n:02d}", home_antenna=antenna, **extra
-    )
-    membership = members.membership_apply(
-        person=person, cooperative=cooperative, category=category, applied_on=date(2024, 1, 1), actor="t"
-    )
-    members.membership_admit(membership=membership, on=date(2024, 1, 2), actor="t")
-    return person
-
-
-@pytest.fixture
-def world(db: None) -> World:
-    """BE: the world's two admitted members in Bruxelles (collège A) and one candidate; 10 more in
-    Bruxelles (6 in A, 4 in B) and 8 in Antwerpen (2 in A, 6 in B), two of them at one address. FR: 4
-    members in Paris."""
-    world = build_world()
-    a = Category.objects.get(cooperative=world.be, code="A")
-    b = Category.objects.create(cooperative=world.be, code="B", name="Donneurs d'ordre")
-    fr = Category.objects.get(cooperative=world.fr, code="1")
-    for n in range(10):
-        _member(world, n, world.be, a if n < 6 else b, world.brussels, language="fr")
-    for n in range(10, 18):
-        address = "Rue Haute 5, Antwerpen" if n in (16, 17) else ""
-        _member(world, n, world.be, a if n < 12 else b, world.antwerp, language="nl", address=address)
-    for n in range(20, 24):
-        _member(world, n, world.fr, fr, world.paris, language="fr")
-    return world
+from tests.organisation.world import World
 
 
 @pytest.fixture(autouse=True)
@@ -124,6 +91,8 @@ def test_a_draw_is_recorded_with_its_seed_carried_out_and_audited(
     for row in selectors.quota_outcome(draw):
         assert row["min"] <= row["selected"] <= row["max"]
     assert draw.min_probability == pytest.approx(min(c.probability for c in candidates))
+    # What replaying the seed needs: the solver versions the draw ran on.
+    assert set(draw.explanation["versions"]) == {"coopgov", "numpy", "scipy", "highspy"}
     actions = list(AuditEntry.objects.filter(action__startswith="panel.").values_list("action", flat=True))
     assert actions == ["panel.requested", "panel.drawn"]
     # The same request with the same seed draws the same panel.

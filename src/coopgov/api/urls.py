@@ -16,6 +16,7 @@ from coopgov.notifications.api import router as notifications_router
 from coopgov.organisation.api import router as organisation_router
 from coopgov.organisation.api_roles import router as roles_router
 from coopgov.orientations.api import router as orientations_router
+from coopgov.panels.api import router as panels_router
 from coopgov.participation.api import router as participation_router
 
 api = NinjaAPI(
@@ -41,3 +42,4 @@ api.add_router("/", notifications_router)
 api.add_router("/", meetings_router)
 api.add_router("/", orientations_router)
 api.add_router("/", followup_router)
+api.add_router("/", panels_router)

@@ -1,5 +1,5 @@
 """Member panels drawn by lot from the register: the draw as requested and as carried out, and each pool
-member's selection probability (docs/methods/sortition-leximin.md, docs/adr/0010-panels.md)."""
+member's selection probability (docs/methods/sortition-leximin.md, docs/adr/0015-member-panels.md)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass
+from importlib import metadata
 from typing import Any
 
 from django.db import transaction
@@ -296,7 +297,8 @@ def _record(draw: Draw, members: list[selectors.PoolMember], result: PanelDraw, 
     draw.status = Draw.Status.DRAWN
     draw.pool_size = len(members)
     draw.min_probability = result.min_probability
-    draw.explanation = dict(result.explanation)
+    # The same seed gives the same panel on the same solver versions (docs/methods/sortition-leximin.md).
+    draw.explanation = {**result.explanation, "versions": _versions()}
     draw.drawn_at = timezone.now()
     draw.save(update_fields=["status", "pool_size", "min_probability", "explanation", "drawn_at"])
     audit_record(
@@ -313,6 +315,16 @@ def _record(draw: Draw, members: list[selectors.PoolMember], result: PanelDraw, 
         },
     )
     return draw
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for package in ("coopgov", "numpy", "scipy", "highspy"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "-"
+    return found
 
 
 @transaction.atomic

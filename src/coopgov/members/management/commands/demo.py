@@ -59,6 +59,12 @@ class Command(BaseCommand):
                 f"Smart in Progress follow-up: {added['recommendations']} recommendations; "
                 f"{added['community_members']} community memberships"
             )
+            from coopgov.panels.demo import demo_panels
+
+            drawn = demo_panels(options["seed"])
+            self.stdout.write(
+                f"panels drawn by lot: {drawn['draws']} draws, {drawn['selected']} members selected"
+            )
         if options["members"] == 0:
             self.stdout.write(
                 "Organisation set up (group, BE and FR with their antennas, categories, share classes and "
