@@ -2,7 +2,7 @@
 each member's chance.
 
 - Smart Belgique: a panel of 24 on the future of the mutualised services, mirroring home antenna and
-  collège (the pool's proportions), never two members at one address, LEXIMIN.
+  collège (the pool's proportions), LEXIMIN.
 - The group: a binational panel of 30 with quotas written by hand (at least 8 members of Smart France),
   mirroring language too, LEXIMIN.
 
@@ -39,7 +39,6 @@ def demo_panels(seed: int) -> dict[str, Any]:
                 purpose="Douze soirées de délibération ; ses propositions iront au conseil d'administration.",
                 panel_size=24,
                 features=("antenna", "college"),
-                separate_households=True,
                 seed=seed,
             ),
         ),
