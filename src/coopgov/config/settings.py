@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "coopgov.orientations",
     "coopgov.followup",
     "coopgov.panels",
+    "coopgov.conversations",
     "coopgov.api",
 ]
 

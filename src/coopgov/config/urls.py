@@ -22,6 +22,7 @@ urlpatterns = [
     path("orientations/", include("coopgov.orientations.urls")),
     path("follow-up/", include("coopgov.followup.urls")),
     path("panels/", include("coopgov.panels.urls")),
+    path("conversations/", include("coopgov.conversations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/tokens/", include("coopgov.accounts.urls")),
     path("accounts/", include("allauth.urls")),

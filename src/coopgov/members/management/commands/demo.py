@@ -59,6 +59,13 @@ class Command(BaseCommand):
                 f"Smart in Progress follow-up: {added['recommendations']} recommendations; "
                 f"{added['community_members']} community memberships"
             )
+            from coopgov.conversations.demo import demo_conversations
+
+            talked = demo_conversations(options["seed"])
+            self.stdout.write(
+                f"opinion conversation: {talked['statements']} statements, {talked['reactions']} reactions, "
+                f"{talked['groups']} opinion groups on its map"
+            )
             from coopgov.panels.demo import demo_panels
 
             drawn = demo_panels(options["seed"])
