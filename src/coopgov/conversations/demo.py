@@ -12,6 +12,7 @@ import random
 from coopgov.accounts.models import User
 from coopgov.conversations import services
 from coopgov.conversations.models import Conversation
+from coopgov.members.demo import demo_voices
 from coopgov.members.models import Person
 from coopgov.organisation.models import Unit
 
@@ -68,29 +69,10 @@ VOICES = 60
 
 
 def _voices(unit: Unit, n: int) -> list[User]:
-    """Accounts for up to ``n`` admitted synthetic members of ``unit`` (created without a usable
-    password: they are voices of the demo, not logins)."""
-    people = list(
-        Person.objects.filter(
-            memberships__cooperative=unit,
-            memberships__status="admitted",
-            email__endswith="@members.example.org",
-        )
-        .distinct()
-        .order_by("pk")[:n]
+    """Accounts for up to ``n`` admitted synthetic members of ``unit``."""
+    return demo_voices(
+        Person.objects.filter(memberships__cooperative=unit, memberships__status="admitted"), n
     )
-    existing = {u.person_id: u for u in User.objects.filter(person__in=people)}
-    voices = []
-    for person in people:
-        user = existing.get(person.pk)
-        if user is None:
-            if User.objects.filter(email=person.email).exists():
-                continue
-            user = User.objects.create_user(
-                email=person.email, password=None, person=person, language=person.language
-            )
-        voices.append(user)
-    return voices
 
 
 def demo_conversations(seed: int = 2026) -> dict[str, int]:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from coopgov.accounts.models import User
@@ -568,3 +569,21 @@ def _demo_accounts(units: dict[str, Unit], today: date) -> None:
                 ends_on=date(today.year + 3 - k % 3, 6, 19),
                 appointed_how=Mandate.Appointment.COOPTED if k == 5 else Mandate.Appointment.ELECTED,
             )
+
+
+def demo_voices(people: QuerySet[Person], n: int) -> list[User]:
+    """Accounts for up to ``n`` of the synthetic members in ``people`` (first by id), created without a
+    usable password: they are voices of the demo (reactions, comments, supports), not logins."""
+    chosen = list(people.filter(email__endswith="@members.example.org").distinct().order_by("pk")[:n])
+    existing = {u.person_id: u for u in User.objects.filter(person__in=chosen)}
+    voices = []
+    for person in chosen:
+        user = existing.get(person.pk)
+        if user is None:
+            if User.objects.filter(email=person.email).exists():
+                continue
+            user = User.objects.create_user(
+                email=person.email, password=None, person=person, language=person.language
+            )
+        voices.append(user)
+    return voices

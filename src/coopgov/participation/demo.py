@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coopgov.accounts.models import User
+from coopgov.members.demo import demo_voices
 from coopgov.members.models import Person
 from coopgov.organisation.models import Unit
 from coopgov.participation import services
@@ -217,29 +218,10 @@ REPLIES = {
 
 
 def _voices(unit: Unit, n: int) -> list[User]:
-    """Accounts for up to ``n`` admitted members living in (or under) ``unit``; created without a usable
-    password (they are voices of the demo, not logins)."""
-    people = list(
-        Person.objects.filter(
-            home_antenna__path__startswith=unit.path,
-            memberships__status="admitted",
-            email__endswith="@members.example.org",
-        )
-        .distinct()
-        .order_by("pk")[:n]
+    """Accounts for up to ``n`` admitted synthetic members living in (or under) ``unit``."""
+    return demo_voices(
+        Person.objects.filter(home_antenna__path__startswith=unit.path, memberships__status="admitted"), n
     )
-    existing = {u.person_id: u for u in User.objects.filter(person__in=people)}
-    voices = []
-    for person in people:
-        user = existing.get(person.pk)
-        if user is None:
-            if User.objects.filter(email=person.email).exists():
-                continue
-            user = User.objects.create_user(
-                email=person.email, password=None, person=person, language=person.language
-            )
-        voices.append(user)
-    return voices
 
 
 def _phases(today: date, current: str) -> list[services.PhasePlan]:
