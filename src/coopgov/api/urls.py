@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from coopgov.api.audit import router as audit_router
 from coopgov.api.auth import api_auth
 from coopgov.api.errors import install_error_handlers
+from coopgov.conversations.api import router as conversations_router
 from coopgov.decisions.api import router as decisions_router
 from coopgov.followup.api import router as followup_router
 from coopgov.meetings.api import router as meetings_router
@@ -43,3 +44,4 @@ api.add_router("/", meetings_router)
 api.add_router("/", orientations_router)
 api.add_router("/", followup_router)
 api.add_router("/", panels_router)
+api.add_router("/", conversations_router)

@@ -120,6 +120,17 @@ def reactions_of(conversation: Conversation, user: Any) -> list[Reaction]:
     )
 
 
+def shown_with_votes(conversation: Conversation, user: Any) -> list[tuple[Statement, int | None]]:
+    """The accepted statements, oldest first, each with the member's vote on it (None: not yet)."""
+    votes = dict(
+        Reaction.objects.filter(user_id=user.pk, statement__conversation=conversation).values_list(
+            "statement_id", "vote"
+        )
+    )
+    shown = conversation.statements.filter(status=Statement.Status.ACCEPTED).order_by("created_at", "id")
+    return [(s, votes.get(s.pk)) for s in shown]
+
+
 def statements_by(conversation: Conversation, user: Any) -> list[Statement]:
     """The statements the member submitted, with their status and, if rejected, the reason."""
     return list(conversation.statements.filter(author_id=user.pk, is_seed=False).order_by("-created_at"))
