@@ -263,3 +263,26 @@ def test_the_pages_speak_french(client: Any, world: World) -> None:
     assert "Carte des opinions" in world_map
     assert "Règle appliquée" in world_map
     assert "% du groupe A sont d’accord" in world_map
+
+
+def test_a_large_map_draws_a_random_sample_and_says_so(
+    client: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coopgov.accounts.models import User
+    from coopgov.conversations import selectors
+
+    conv = conversation(world)
+    planted = plant_groups(world, conv, (8, 8), noise=0.0)
+    services.map_refresh(conversation=conv)
+    monkeypatch.setattr(selectors, "MAX_POINTS_DRAWN", 5)
+    client.force_login(User.objects.get(pk=next(iter(planted))))
+    page = client.get(reverse("conversations:map", args=[conv.slug])).content.decode()
+    # Five others, and the viewer's own point always.
+    assert "The drawing shows 6 of the 16 members on the map, chosen at random" in page
+    assert page.count("<circle") - page.count('r="12"') <= 6 + 1
+    again = client.get(reverse("conversations:map", args=[conv.slug])).content.decode()
+
+    def drawing(html: str) -> str:
+        return html[html.index("<svg viewBox") : html.index("</svg>")]
+
+    assert drawing(again) == drawing(page)  # the same sample for every view of a snapshot

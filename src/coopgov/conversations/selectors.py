@@ -3,6 +3,7 @@ next statement for a member, and the opinion map as the pages show it."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,10 @@ GROUP_STYLES = (
 NO_GROUP_STYLE = ("#6b6b6b", "circle")
 SVG_SIZE = 400
 SVG_PAD = 24
+# Beyond this many points the drawing shows a random sample (the same for every viewer of a snapshot): a
+# map of 20,000 members drawn whole is a page of 1.3 MB that a phone renders slowly; the table of groups
+# gives every figure whatever is drawn.
+MAX_POINTS_DRAWN = 2000
 
 
 def _admitted(user: Any) -> QuerySet[Membership]:
@@ -238,6 +243,7 @@ class MapView:
     points: list[Point]
     min_votes: int
     in_map: int
+    drawn: int = 0
     you: Point | None = None
     your_group: GroupView | None = None
     your_votes: int = 0
@@ -340,6 +346,8 @@ def map_view(snapshot: MapSnapshot, user: Any) -> MapView:
             you = point
         else:
             points.append(point)
+    if len(points) > MAX_POINTS_DRAWN:
+        points = random.Random(snapshot.pk).sample(points, MAX_POINTS_DRAWN)
     view = MapView(
         snapshot=snapshot,
         groups=groups,
@@ -349,6 +357,7 @@ def map_view(snapshot: MapSnapshot, user: Any) -> MapView:
         points=points,
         min_votes=int(result.get("min_votes", 0)),
         in_map=len(scaled),
+        drawn=len(points) + (1 if you else 0),
         you=you,
     )
     if getattr(user, "pk", None) is not None:

@@ -1,0 +1,181 @@
+"""Opinion conversation benchmark: the map of a conversation with many members, computed from the database
+and shown to a member.
+
+    .venv/bin/python benchmarks/bench_conversation_map.py [--members 20000] [--statements 300]
+        [--votes 40] [--runs 3] [--database-url postgres://…/db]
+
+Builds one conversation of Smart Belgium with ``--members`` admitted members in three planted opinion groups,
+each reacting to ``--votes`` of the ``--statements`` statements (bulk-inserted as the reaction service
+would leave them), then measures ``services.map_refresh`` (read every reaction, compute the map with
+``domain.opinion``, store the snapshot) and the map page as a member sees it. JSON lines on stdout: median
+seconds of ``--runs`` runs, the process's CPU seconds, the page's size, and the agreement (adjusted Rand
+index) of the map's groups with the planted ones. Without --database-url it runs on a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def emit(**fields: Any) -> None:
+    fields["load_avg_1m"] = round(os.getloadavg()[0], 2)
+    print(json.dumps(fields, ensure_ascii=False), flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=20_000)
+    parser.add_argument("--statements", type=int, default=300)
+    parser.add_argument("--votes", type=int, default=40, help="reactions per member")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="coopgov-bench-conversation-")
+    os.environ["COOPGOV_VAR_DIR"] = folder
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopgov.config.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+    from sklearn.metrics import adjusted_rand_score
+
+    from coopgov.accounts.models import User
+    from coopgov.conversations import services
+    from coopgov.conversations.models import Conversation, Reaction, Statement
+    from coopgov.members.demo import setup_organisation
+    from coopgov.members.models import Category, Membership, Person
+
+    call_command("migrate", verbosity=0, interactive=False)
+    units = setup_organisation()
+    be = units["BE"]
+    today = timezone.localdate()
+    rng = random.Random(2026)
+    category = Category.objects.get(cooperative=be, code="A")
+    started = time.perf_counter()
+    people = Person.objects.bulk_create(
+        [Person(kind="natural", first_name="M", last_name=f"Member {i}") for i in range(args.members)],
+        batch_size=5000,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                cooperative=be,
+                person=p,
+                number=i + 1,
+                category=category,
+                status="admitted",
+                applied_on=today - timedelta(days=400),
+                admitted_on=today - timedelta(days=390),
+            )
+            for i, p in enumerate(people)
+        ],
+        batch_size=5000,
+    )
+    users = User.objects.bulk_create(
+        [User(email=f"m{i}@bench.example.org", person=p, password="!") for i, p in enumerate(people)],
+        batch_size=5000,
+    )
+    conversation = Conversation.objects.create(unit=be, slug="bench", title="Bench", question="?")
+    statements = Statement.objects.bulk_create(
+        [
+            Statement(conversation=conversation, text=f"Statement {j}", status="accepted", is_seed=True)
+            for j in range(args.statements)
+        ]
+    )
+    planted = {}
+    now = timezone.now()
+    batch: list[Reaction] = []
+    for i, user in enumerate(users):
+        group = i % 3
+        planted[user.pk] = group
+        for statement_index in rng.sample(range(args.statements), min(args.votes, args.statements)):
+            vote = 1 if statement_index % 3 == group else -1
+            if rng.random() < 0.15:
+                vote = rng.choice((-1, 0, 1))
+            batch.append(
+                Reaction(
+                    statement=statements[statement_index],
+                    user=user,
+                    vote=vote,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        if len(batch) > 50_000:
+            Reaction.objects.bulk_create(batch, batch_size=10_000)
+            batch = []
+    Reaction.objects.bulk_create(batch, batch_size=10_000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    reactions = Reaction.objects.count()
+    emit(
+        step="conversation loaded",
+        backend=connection.vendor,
+        members=args.members,
+        statements=args.statements,
+        reactions=reactions,
+        seconds=round(time.perf_counter() - started, 1),
+    )
+
+    walls, cpus = [], []
+    snapshot = None
+    for _ in range(args.runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        snapshot = services.map_refresh(conversation=conversation)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    assert snapshot is not None
+    points = snapshot.result["points"]
+    ids = [uid for uid in planted if str(uid) in points]
+    ari = adjusted_rand_score([planted[u] for u in ids], [points[str(u)][2] for u in ids])
+    emit(
+        step="map_refresh (read reactions, compute, store)",
+        reactions=reactions,
+        median_seconds=round(statistics.median(walls), 3),
+        runs=[round(w, 3) for w in walls],
+        median_cpu_seconds=round(statistics.median(cpus), 3),
+        groups=len(snapshot.result["groups"]),
+        ari_with_planted_groups=round(float(ari), 4),
+        snapshot_json_bytes=len(json.dumps(snapshot.result)),
+    )
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(users[0])
+    walls = []
+    size = 0
+    for _ in range(args.runs):
+        wall = time.perf_counter()
+        response = client.get(f"/conversations/{conversation.slug}/map/")
+        walls.append(time.perf_counter() - wall)
+        assert response.status_code == 200, response.status_code
+        size = len(response.content)
+    emit(
+        step="map page for a member",
+        median_seconds=round(statistics.median(walls), 3),
+        runs=[round(w, 3) for w in walls],
+        page_bytes=size,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
