@@ -138,7 +138,12 @@ class Reaction(models.Model):
                 condition=models.Q(vote__in=(-1, 0, 1)), name="reaction_vote_is_1_0_or_minus_1"
             ),
         ]
-        indexes = [models.Index(fields=["user", "statement"], name="reaction_user_statement_idx")]
+        indexes = [
+            models.Index(fields=["user", "statement"], name="reaction_user_statement_idx"),
+            # "Reactions since the last map" and "the last reaction" probe each statement's range, not
+            # every reaction of the conversation (0.9 s at 800,000 reactions without it).
+            models.Index(fields=["statement", "updated_at"], name="reaction_statement_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.statement_id}: {self.vote}"
