@@ -39,27 +39,35 @@ def pool(unit: Unit) -> list[PoolMember]:
     scope = Q(cooperative__path__startswith=unit.path) | Q(
         cooperative_id__in=ancestors, person__home_antenna__path__startswith=unit.path
     )
+    # Plain values, not model objects: a register of 30,000 members is read in a fraction of a second.
     rows = (
         Membership.objects.filter(scope, status="admitted", ended_on__isnull=True)
-        .select_related("cooperative", "category", "person__home_antenna")
         .order_by("person_id", "cooperative__code")
+        .values_list(
+            "person_id",
+            "cooperative__code",
+            "category__code",
+            "person__home_antenna__code",
+            "person__profiles",
+            "person__language",
+            "person__address",
+        )
     )
     people: dict[int, dict[str, Any]] = {}
-    for m in rows:
-        person = m.person
+    for person_id, coop, college, antenna, profiles, language, address in rows:
         entry = people.setdefault(
-            person.pk,
+            person_id,
             {
                 "cooperative": [],
                 "college": [],
-                "antenna": person.home_antenna.code if person.home_antenna else NO_ANTENNA,
-                "profile": "+".join(sorted(person.profiles)) if person.profiles else NO_ANTENNA,
-                "language": person.language,
-                "household": _household(person.address),
+                "antenna": antenna or NO_ANTENNA,
+                "profile": "+".join(sorted(profiles)) if profiles else NO_ANTENNA,
+                "language": language,
+                "household": _household(address),
             },
         )
-        entry["cooperative"].append(m.cooperative.code)
-        entry["college"].append(f"{m.cooperative.code}:{m.category.code}")
+        entry["cooperative"].append(coop)
+        entry["college"].append(f"{coop}:{college}")
     out = []
     for person_id, entry in people.items():
         features = {
