@@ -241,7 +241,10 @@ def test_an_officer_reads_the_map_without_a_point_and_may_recompute_it(
     assert MapSnapshot.objects.filter(conversation=conv).count() == 1
     page = client.get(reverse("conversations:map", args=[conv.slug])).content.decode()
     assert ">you</text>" not in page
-    assert "You are not on the map yet" in page
+    assert "Where you are" not in page  # an officer reads the map; they are not a participant
+    client.force_login(member(world, 901))
+    newcomer = client.get(reverse("conversations:map", args=[conv.slug])).content.decode()
+    assert "You are not on the map yet" in newcomer
     client.force_login(member(world, 900, coop=world.fr))
     assert client.get(reverse("conversations:map", args=[conv.slug])).status_code == 403
     assert client.post(reverse("conversations:map_refresh", args=[conv.slug])).status_code == 403

@@ -86,6 +86,14 @@ def conversations_for(user: Any) -> QuerySet[Conversation]:
     )
 
 
+def takes_part(conversation: Conversation, user: Any) -> bool:
+    """A member in the conversation's scope, or anyone who has reacted in it."""
+    return (
+        in_scope(user, conversation.unit)
+        or Reaction.objects.filter(user_id=user.pk, statement__conversation=conversation).exists()
+    )
+
+
 def conversation_by_slug(slug: str) -> Conversation | None:
     return Conversation.objects.select_related("unit").filter(slug=slug).first()
 

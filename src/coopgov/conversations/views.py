@@ -174,6 +174,8 @@ def conversation_map(request: HttpRequest, slug: str) -> HttpResponse:
             "view": selectors.map_view(snapshot, request.user) if snapshot else None,
             "since": selectors.reactions_since(conversation, snapshot.computed_at) if snapshot else 0,
             "can_moderate": request.user.has_perm("conversations.moderate", conversation),
+            # "Where you are" speaks to members who take part, not to an officer reading the map.
+            "takes_part": selectors.takes_part(conversation, request.user),
             "svg_size": selectors.SVG_SIZE,
         },
     )
