@@ -20,10 +20,11 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchsetup import admitted_members, start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,17 +42,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="coopgov-bench-conversation-")
-    os.environ["COOPGOV_VAR_DIR"] = folder
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopgov.config.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
+    start_django(args.database_url, "conversation")
 
-    django.setup()
-    from datetime import timedelta
-
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
@@ -61,34 +53,14 @@ def main() -> int:
     from coopgov.conversations import services
     from coopgov.conversations.models import Conversation, Reaction, Statement
     from coopgov.members.demo import setup_organisation
-    from coopgov.members.models import Category, Membership, Person
+    from coopgov.members.models import Category
 
-    call_command("migrate", verbosity=0, interactive=False)
     units = setup_organisation()
     be = units["BE"]
-    today = timezone.localdate()
     rng = random.Random(2026)
     category = Category.objects.get(cooperative=be, code="A")
     started = time.perf_counter()
-    people = Person.objects.bulk_create(
-        [Person(kind="natural", first_name="M", last_name=f"Member {i}") for i in range(args.members)],
-        batch_size=5000,
-    )
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                cooperative=be,
-                person=p,
-                number=i + 1,
-                category=category,
-                status="admitted",
-                applied_on=today - timedelta(days=400),
-                admitted_on=today - timedelta(days=390),
-            )
-            for i, p in enumerate(people)
-        ],
-        batch_size=5000,
-    )
+    people = admitted_members(be, args.members, category_of=lambda i: category)
     users = User.objects.bulk_create(
         [User(email=f"m{i}@bench.example.org", person=p, password="!") for i, p in enumerate(people)],
         batch_size=5000,

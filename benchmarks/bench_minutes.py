@@ -18,10 +18,11 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchsetup import admitted_members, start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,18 +38,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="coopgov-bench-minutes-")
-    os.environ["COOPGOV_VAR_DIR"] = folder
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["COOPGOV_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopgov.config.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
+    start_django(args.database_url, "minutes")
     from datetime import timedelta
 
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
@@ -57,33 +49,14 @@ def main() -> int:
     from coopgov.decisions.minutes import minutes_build, odt_bytes
     from coopgov.decisions.models import Assembly, Ballot, ElectorateEntry, Item, Participation
     from coopgov.members.demo import setup_organisation
-    from coopgov.members.models import Category, Membership, Person
+    from coopgov.members.models import Category
 
-    call_command("migrate", verbosity=0, interactive=False)
     units = setup_organisation()
     fr = units["FR"]
     rng = random.Random(2026)
     today = timezone.localdate()
     categories = list(Category.objects.filter(cooperative=fr).order_by("code"))
-    people = Person.objects.bulk_create(
-        [Person(kind="natural", first_name="M", last_name=f"Member {i}") for i in range(args.voters)],
-        batch_size=5000,
-    )
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                cooperative=fr,
-                person=p,
-                number=i + 1,
-                category=categories[i % len(categories)],
-                status="admitted",
-                applied_on=today - timedelta(days=400),
-                admitted_on=today - timedelta(days=390),
-            )
-            for i, p in enumerate(people)
-        ],
-        batch_size=5000,
-    )
+    admitted_members(fr, args.voters, category_of=lambda i: categories[i % len(categories)])
     a = Assembly.objects.create(
         unit=fr,
         cooperative=fr,

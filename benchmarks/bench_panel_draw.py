@@ -19,11 +19,12 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from benchsetup import admitted_members, start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,23 +41,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="coopgov-bench-panel-")
-    os.environ["COOPGOV_VAR_DIR"] = folder
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopgov.config.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
+    start_django(args.database_url, "panel")
 
-    django.setup()
-    from datetime import timedelta
-
-    from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     from coopgov.accounts.models import User
     from coopgov.members.demo import setup_organisation
-    from coopgov.members.models import Category, Membership, Person
+    from coopgov.members.models import Category
     from coopgov.organisation.models import Unit
     from coopgov.organisation.services import role_grant
     from coopgov.panels import services, tasks
@@ -64,42 +55,21 @@ def main() -> int:
     # The draw is timed apart from the request: the request's queued task is not run here.
     tasks.run_draw = SimpleNamespace(enqueue=lambda *a, **k: None)  # type: ignore[assignment]
 
-    call_command("migrate", verbosity=0, interactive=False)
     units = setup_organisation()
     be = units["BE"]
     antennas = list(Unit.objects.filter(parent=be, kind=Unit.Kind.ANTENNA).order_by("pk"))
     categories = list(Category.objects.filter(cooperative=be).order_by("code"))
     rng = random.Random(2026)
-    today = timezone.localdate()
     started = time.perf_counter()
-    people = Person.objects.bulk_create(
-        [
-            Person(
-                kind="natural",
-                first_name="M",
-                last_name=f"Member {i}",
-                home_antenna=rng.choices(antennas, weights=range(len(antennas), 0, -1))[0],
-                language=rng.choice(["fr", "fr", "nl"]),
-                profiles=["entrepreneur"],
-            )
-            for i in range(args.members)
-        ],
-        batch_size=5000,
-    )
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                cooperative=be,
-                person=p,
-                number=i + 1,
-                category=rng.choices(categories, weights=[70, 15, 10, 5][: len(categories)])[0],
-                status="admitted",
-                applied_on=today - timedelta(days=400),
-                admitted_on=today - timedelta(days=390),
-            )
-            for i, p in enumerate(people)
-        ],
-        batch_size=5000,
+    admitted_members(
+        be,
+        args.members,
+        category_of=lambda i: rng.choices(categories, weights=[70, 15, 10, 5][: len(categories)])[0],
+        person_of=lambda i: {
+            "home_antenna": rng.choices(antennas, weights=range(len(antennas), 0, -1))[0],
+            "language": rng.choice(["fr", "fr", "nl"]),
+            "profiles": ["entrepreneur"],
+        },
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -19,10 +19,11 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchsetup import admitted_members, start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_COUNT_S = 5.0
@@ -43,51 +44,23 @@ def main() -> int:
         help="count on PostgreSQL's statistics from before the ballots were loaded (autovacuum off)",
     )
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="coopgov-bench-results-")
-    os.environ["COOPGOV_VAR_DIR"] = folder
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["COOPGOV_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopgov.config.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
+    start_django(args.database_url, "results")
     from datetime import timedelta
 
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
     from coopgov.decisions import services
     from coopgov.decisions.models import Assembly, Ballot, ElectorateEntry, Item, Option, Participation
     from coopgov.members.demo import setup_organisation
-    from coopgov.members.models import Category, Membership, Person
+    from coopgov.members.models import Category
 
-    call_command("migrate", verbosity=0, interactive=False)
     units = setup_organisation()
     be = units["BE"]
     rng = random.Random(2026)
     today = timezone.localdate()
     category = Category.objects.get(cooperative=be, code="A")
-    people = Person.objects.bulk_create(
-        [Person(kind="natural", first_name="M", last_name=f"Member {i}") for i in range(args.voters)],
-        batch_size=5000,
-    )
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                cooperative=be,
-                person=p,
-                number=i + 1,
-                category=category,
-                status="admitted",
-                applied_on=today - timedelta(days=400),
-                admitted_on=today - timedelta(days=390),
-            )
-            for i, p in enumerate(people)
-        ],
-        batch_size=5000,
-    )
+    admitted_members(be, args.voters, category_of=lambda i: category)
     a = Assembly.objects.create(
         unit=be,
         cooperative=be,
