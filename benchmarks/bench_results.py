@@ -15,23 +15,16 @@ and for counting also the process's CPU seconds (comparable across runs on a sha
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from benchsetup import admitted_members, start_django
+from benchsetup import admitted_members, emit, start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_COUNT_S = 5.0
-
-
-def emit(**fields: Any) -> None:
-    fields["load_avg_1m"] = round(os.getloadavg()[0], 2)
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def main() -> int:

@@ -16,22 +16,14 @@ Without --database-url it runs on a temporary SQLite file. Figures are JSON line
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-from benchsetup import admitted_members, start_django
+from benchsetup import admitted_members, emit, start_django
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def emit(**fields: Any) -> None:
-    fields["load_avg_1m"] = round(os.getloadavg()[0], 2)
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def main() -> int:

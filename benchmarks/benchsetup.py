@@ -1,9 +1,10 @@
 """What the database benchmarks share: Django on a throw-away database (a temporary SQLite file unless a
-PostgreSQL URL is given), migrated, and a register of admitted members bulk-inserted as the register's
-services would leave it."""
+PostgreSQL URL is given), migrated; a register of admitted members bulk-inserted as the register's
+services would leave it; and the JSON line each figure is printed as."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -13,6 +14,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def emit(**fields: Any) -> None:
+    """Print one JSON line of figures, with the machine's load average (figures from a busy machine are
+    not comparable)."""
+    fields["load_avg_1m"] = round(os.getloadavg()[0], 2)
+    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def start_django(database_url: str, name: str) -> Path:
