@@ -343,3 +343,21 @@ def test_a_member_reads_the_draw_in_their_language(
     page = client.get(draw.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert heading in page
     assert chance in page
+
+
+def test_leximin_with_too_many_household_types_is_refused_with_the_way_out(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff = officer(world, "staff", "cooperative BE")
+    monkeypatch.setattr(services, "MAX_LEXIMIN_TYPES", 3)
+    request = _request(features=("language",), separate_households=True)
+    with pytest.raises(services.PanelRefused) as refused:
+        services.draw_request(unit=world.be, request=request, actor=staff)
+    assert refused.value.code == "too_many_types"
+    assert "each of the 2 members who share an address a type of their own" in refused.value.message
+    assert not Draw.objects.exists()
+    # The legacy greedy, or LEXIMIN without separating households, is not limited.
+    services.draw_request(unit=world.be, request=_request(features=("language",)), actor=staff)
+    legacy = _request(features=("language",), separate_households=True, algorithm="legacy")
+    services.draw_request(unit=world.be, request=legacy, actor=staff)
+    assert Draw.objects.count() == 2
