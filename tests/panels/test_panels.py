@@ -290,7 +290,7 @@ def test_the_pages_draw_a_panel_and_explain_each_member_s_chance(
     detail = client.get(draw.get_absolute_url()).content.decode()
     assert "Rule applied" in detail
     assert "Chances in the pool" in detail
-    assert "7" in detail
+    assert "The draw can be replayed with its seed, 7, on the same pool and quotas." in detail
 
     client.force_login(world.member_user)
     mine = client.get(draw.get_absolute_url())

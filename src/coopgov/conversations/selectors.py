@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from coopgov.conversations.models import Conversation, MapSnapshot, Reaction, Statement
 from coopgov.members.models import Membership
+from coopgov.members.selectors import current_members_in
 from coopgov.organisation.models import Unit
 from coopgov.organisation.selectors import units_where
 
@@ -41,16 +42,11 @@ def _admitted(user: Any) -> QuerySet[Membership]:
 
 
 def in_scope(user: Any, unit: Unit) -> bool:
-    """The user is an admitted member in ``unit``: of a cooperative under it (group, cooperative), or,
-    for a unit under a cooperative (an antenna), of that cooperative with their home antenna in it."""
-    return (
-        _admitted(user)
-        .filter(
-            Q(cooperative__path__startswith=unit.path)
-            | Q(cooperative_id__in=unit.ancestor_ids(), person__home_antenna__path__startswith=unit.path)
-        )
-        .exists()
-    )
+    """The user is a current member in ``unit``'s scope (``members.selectors.current_members_in``)."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    return current_members_in(unit).filter(person_id=person_id).exists()
 
 
 def scope_unit_ids(user: Any) -> set[int]:

@@ -202,3 +202,13 @@ def admission_queue(cooperative: Unit) -> QuerySet[Membership]:
         .select_related("person", "person__home_antenna", "category")
         .order_by("applied_on", "number")
     )
+
+
+def current_members_in(unit: Unit) -> QuerySet[Membership]:
+    """The current memberships (admitted, not ended) in ``unit``'s scope: of a cooperative under it (a
+    group, a cooperative), or, for a unit under a cooperative (an antenna), of that cooperative with the
+    person's home antenna in it. Panels draw from this pool; conversations take their participants in it."""
+    scope = Q(cooperative__path__startswith=unit.path) | Q(
+        cooperative_id__in=unit.ancestor_ids(), person__home_antenna__path__startswith=unit.path
+    )
+    return Membership.objects.filter(scope, status="admitted", ended_on__isnull=True)

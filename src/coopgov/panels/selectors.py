@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from coopgov.members.models import Membership
+from coopgov.members.selectors import current_members_in
 from coopgov.organisation.models import Unit
 from coopgov.organisation.selectors import units_where
 from coopgov.panels.models import FEATURES, Candidate, Draw
@@ -35,13 +35,9 @@ def pool(unit: Unit) -> list[PoolMember]:
     """The admitted members in ``unit``: of a cooperative under it (group, cooperative), or, for an
     antenna, the members of its cooperative whose home antenna is the antenna or below it. A person with
     memberships in two cooperatives is one pool member; their cooperatives and collèges are joined."""
-    ancestors = unit.ancestor_ids()
-    scope = Q(cooperative__path__startswith=unit.path) | Q(
-        cooperative_id__in=ancestors, person__home_antenna__path__startswith=unit.path
-    )
     # Plain values, not model objects: a register of 30,000 members is read in a fraction of a second.
     rows = (
-        Membership.objects.filter(scope, status="admitted", ended_on__isnull=True)
+        current_members_in(unit)
         .order_by("person_id", "cooperative__code")
         .values_list(
             "person_id",
