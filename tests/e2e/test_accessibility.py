@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import serious_violations, sign_in, use_language
 
@@ -49,7 +50,7 @@ def test_public_pages_speak_every_language_with_no_serious_accessibility_violati
             found[f"{name} ({language})"] = serious_violations(page)
         with translation.override(language):
             sign_in_title = translation.gettext("Sign In")
-        assert page.get_by_role("heading", level=1).inner_text() == sign_in_title
+        expect(page.get_by_role("heading", level=1)).to_have_text(sign_in_title, use_inner_text=True)
     assert found == {key: [] for key in found}
 
 
@@ -69,7 +70,7 @@ def test_the_member_page_is_accessible_in_every_language_by_keyboard_and_on_a_ph
     page.keyboard.press("Tab")
     focused = page.evaluate("[document.activeElement.tagName, document.activeElement.textContent.trim()]")
     assert focused == ["A", "Skip to content"]
-    assert page.locator(".skip").is_visible()
+    expect(page.locator(".skip")).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 

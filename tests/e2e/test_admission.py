@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import sign_in
 
@@ -36,8 +37,8 @@ def test_staff_admits_a_candidate_and_the_register_and_audit_log_say_so(
     _decide(page, "Lotte Janssens", "Admit")
 
     status = page.get_by_role("status")
-    assert "Lotte Janssens: decision recorded." in status.inner_text()
-    assert page.get_by_role("heading", name=re.compile("Lotte Janssens")).count() == 0
+    expect(status).to_contain_text("Lotte Janssens: decision recorded.", use_inner_text=True)
+    expect(page.get_by_role("heading", name=re.compile("Lotte Janssens"))).to_have_count(0)
     admitted = world.candidate_to_admit
     admitted.refresh_from_db()
     assert admitted.status == "admitted"
@@ -55,18 +56,22 @@ def test_a_refusal_needs_a_reason_and_the_candidate_reads_it_on_their_own_page(
 
     # A refusal without its reason is not recorded, and the page says why.
     _decide(staff_page, "Hugo Dupont", "Refuse")
-    assert "A refusal must give its reason." in staff_page.get_by_role("status").inner_text()
+    expect(staff_page.get_by_role("status")).to_contain_text(
+        "A refusal must give its reason.", use_inner_text=True
+    )
     refused.refresh_from_db()
     assert refused.status == "candidate"
 
     _decide(staff_page, "Hugo Dupont", "Refuse", REASON)
 
-    assert "Hugo Dupont: decision recorded." in staff_page.get_by_role("status").inner_text()
+    expect(staff_page.get_by_role("status")).to_contain_text(
+        "Hugo Dupont: decision recorded.", use_inner_text=True
+    )
     refused.refresh_from_db()
     assert refused.status == "refused"
 
     page = new_page()
     sign_in(page, live_server.url, "hugo@example.org")
     card = page.get_by_role("region", name="Smart Belgium")
-    assert "Refused" in card.inner_text()
-    assert REASON in card.inner_text()
+    expect(card).to_contain_text("Refused", use_inner_text=True)
+    expect(card).to_contain_text(REASON, use_inner_text=True)

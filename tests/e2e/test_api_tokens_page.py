@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import serious_violations, sign_in
 
@@ -22,7 +23,7 @@ def test_an_officer_creates_and_revokes_a_token_by_keyboard_on_an_accessible_pag
     page = new_page()
     sign_in(page, live_server.url, "staff@example.org", with_totp=True)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My API tokens").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "My API tokens"
+    expect(page.get_by_role("heading", level=1)).to_have_text("My API tokens", use_inner_text=True)
     assert serious_violations(page) == []
 
     page.get_by_label("Name (what the token is for)").fill("register export")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import _admitted_with_shares, _person, _user
 from tests.e2e.helpers import serious_violations, sign_in
@@ -56,17 +57,19 @@ def test_a_member_proxies_then_votes_changes_their_vote_and_finds_the_receipt_in
     page.get_by_role("link", name="Assemblies", exact=True).click()
     _clean(page, seen)
     page.get_by_role("link", name="Assemblée générale 2027").click()
-    assert page.get_by_text("Yes, you may vote.").is_visible()
+    expect(page.get_by_text("Yes, you may vote.")).to_be_visible()
     _clean(page, seen)
 
     # A proxy to Pieter, then revoked: Marie will vote herself.
     page.get_by_label("Register number of the member who will vote for me").fill(str(holder.number))
     page.get_by_role("button", name="Give my proxy").click()
-    assert "Your proxy has been given." in page.get_by_role("status").inner_text()
-    assert page.get_by_text("You gave your proxy to Pieter Claes").is_visible()
+    expect(page.get_by_role("status")).to_contain_text("Your proxy has been given.", use_inner_text=True)
+    expect(page.get_by_text("You gave your proxy to Pieter Claes")).to_be_visible()
     _clean(page, seen)
     page.get_by_role("button", name="Revoke my proxy").click()
-    assert "Your proxy has been revoked; you may vote yourself." in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Your proxy has been revoked; you may vote yourself.", use_inner_text=True
+    )
     assert Proxy.objects.get().revoked_at is not None
     _clean(page, seen)
 
@@ -75,15 +78,19 @@ def test_a_member_proxies_then_votes_changes_their_vote_and_finds_the_receipt_in
     _clean(page, seen)
     page.get_by_label("For", exact=True).check()
     page.get_by_role("button", name="Cast my vote").click()
+    page.wait_for_load_state()
     first = page.locator(".receipt").inner_text()
     _clean(page, seen)
     page.get_by_role("link", name="Back to the assembly").click()
-    assert page.get_by_text(re.compile("You voted .*; you may change your vote until closing.")).is_visible()
+    expect(
+        page.get_by_text(re.compile("You voted .*; you may change your vote until closing."))
+    ).to_be_visible()
     _clean(page, seen)
     page.get_by_role("link", name="Change my vote").click()
     _clean(page, seen)
     page.get_by_label("Against", exact=True).check()
     page.get_by_role("button", name="Cast my vote").click()
+    page.wait_for_load_state()
     receipt = page.locator(".receipt").inner_text()
     _clean(page, seen)
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", receipt) and receipt != first

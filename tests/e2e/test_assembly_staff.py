@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import _admitted_with_shares, _person
 from tests.e2e.helpers import serious_violations, sign_in
@@ -82,8 +83,8 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
     page.get_by_label("First convocation").fill(f"{first.isoformat()}T18:00")
     page.get_by_label("Record date of the electorate").fill(date.today().isoformat())
     page.get_by_role("button", name="Save the draft").click()
-    assert page.get_by_role("alert").is_visible()
-    assert page.get_by_text("The first convocation must be at least 15 days from today").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_text("The first convocation must be at least 15 days from today")).to_be_visible()
     assert page.get_by_label("First convocation").get_attribute("aria-invalid") == "true"
     _clean(page, seen)
     assert not Assembly.objects.exists()
@@ -92,7 +93,9 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
     page.get_by_label("First convocation").fill(f"{first.isoformat()}T18:00")
     page.get_by_label("Second convocation").fill(f"{(first + timedelta(days=15)).isoformat()}T18:00")
     page.get_by_role("button", name="Save the draft").click()
-    assert "The assembly is created as a draft" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text(
+        "The assembly is created as a draft", use_inner_text=True
+    )
     assembly = Assembly.objects.get()
     assert (assembly.cooperative.code, assembly.preset, assembly.kind) == ("FR", "fr-scic-sa-ago", "ordinary")
     _clean(page, seen)
@@ -100,15 +103,15 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
     # The agenda: one motion of the assembly's decision type.
     page.get_by_label("Title").fill("Affectation du résultat aux réserves impartageables")
     page.get_by_role("button", name="Add to the agenda").click()
-    assert "The item is on the agenda." in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("The item is on the agenda.", use_inner_text=True)
     _clean(page, seen)
 
     page.get_by_role("button", name="Convene: freeze the electorate and send the convocation").click()
-    assert "The assembly is convened" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("The assembly is convened", use_inner_text=True)
     assert ElectorateEntry.objects.filter(assembly=assembly, eligible=True).count() == 10
     _clean(page, seen)
     page.get_by_role("button", name="Open voting on every item").click()
-    assert "Voting is open on every item." in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Voting is open on every item.", use_inner_text=True)
     _clean(page, seen)
 
     # Seven members vote (online, through the same service as the vote page).
@@ -128,10 +131,14 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
         ballot_cast(item=item, entry=entry, content=choice, actor="e2e")
 
     page.get_by_role("button", name="Close voting on every item").click()
-    assert "Voting is closed on every open item." in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Voting is closed on every open item.", use_inner_text=True
+    )
     _clean(page, seen)
     page.get_by_role("button", name="Count and publish the results").click()
-    assert "The results are counted and published." in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text(
+        "The results are counted and published.", use_inner_text=True
+    )
     assembly.refresh_from_db()
     assert assembly.status == "published"
     _clean(page, seen)
@@ -141,10 +148,12 @@ def test_staff_create_convene_open_close_and_publish_and_the_result_matches_a_ha
     page.get_by_role("link", name="Result", exact=True).click()
     _clean(page, seen)
     main = page.get_by_role("main")
-    assert main.get_by_text("Adopted", exact=True).is_visible()
-    assert "Quorum reached." in main.inner_text()
-    assert "7 voters out of an electorate of 10." in main.inner_text()
-    assert "Weighted share for, Σ collège weight × share for within the collège: 0.5833" in main.inner_text()
+    expect(main.get_by_text("Adopted", exact=True)).to_be_visible()
+    expect(main).to_contain_text("Quorum reached.", use_inner_text=True)
+    expect(main).to_contain_text("7 voters out of an electorate of 10.", use_inner_text=True)
+    expect(main).to_contain_text(
+        "Weighted share for, Σ collège weight × share for within the collège: 0.5833", use_inner_text=True
+    )
     table = page.get_by_role("table", name="Tally per collège")
     rows = {
         cells[0]: cells[1:]
@@ -216,4 +225,6 @@ def test_the_staff_pages_work_on_a_phone_and_by_keyboard(live_server: Any, world
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert page.locator("article.minutes").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "Minutes — Assemblée générale 2027"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Minutes — Assemblée générale 2027", use_inner_text=True
+    )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import serious_violations, sign_in, use_language
 
@@ -61,25 +62,25 @@ def test_a_member_reacts_by_keyboard_and_reads_the_map_with_no_serious_violation
     use_language(page, live_server.url, "en")
     url = f"{live_server.url}/conversations/{conv.slug}/"
     page.goto(url)
-    assert page.get_by_role("heading", level=1).inner_text() == "Avenir"
-    assert page.get_by_text("8 statements left to react to.").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Avenir", use_inner_text=True)
+    expect(page.get_by_text("8 statements left to react to.")).to_be_visible()
     found = {"react page": serious_violations(page)}
 
     # By keyboard: focus the Agree button and press Enter, as a keyboard user would.
     page.get_by_role("button", name="Agree", exact=True).focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    assert page.get_by_role("status").inner_text().strip() == "Your reaction is recorded."
-    assert page.get_by_text("7 statements left to react to.").is_visible()
+    expect(page.get_by_role("status")).to_have_text("Your reaction is recorded.", use_inner_text=True)
+    expect(page.get_by_text("7 statements left to react to.")).to_be_visible()
     page.get_by_role("button", name="Disagree", exact=True).click()
     page.get_by_role("button", name="Pass / unsure", exact=True).click()
-    assert page.get_by_text("5 statements left to react to.").is_visible()
+    expect(page.get_by_text("5 statements left to react to.")).to_be_visible()
     found["react page after reacting"] = serious_violations(page)
 
     page.get_by_role("link", name="See the opinion map").click()
     page.wait_for_load_state()
-    assert page.get_by_role("img", name="Opinion map").is_visible()
-    assert page.get_by_role("table").first.is_visible()  # the map's text alternative
+    expect(page.get_by_role("img", name="Opinion map")).to_be_visible()
+    expect(page.get_by_role("table").first).to_be_visible()  # the map's text alternative
     found["map page"] = serious_violations(page)
 
     page.set_viewport_size(PHONE)

@@ -3,10 +3,12 @@ and a participation dashboard: driven by role and label as a person would, check
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import serious_violations, sign_in, use_language
 
@@ -61,17 +63,17 @@ def test_a_visitor_filters_the_follow_up_and_reads_the_counts_on_a_phone(
     use_language(page, live_server.url, "en")
     page.goto(f"{live_server.url}/follow-up/")
     page.get_by_role("link", name="Smart in Progress 2026").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Smart in Progress 2026"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Smart in Progress 2026", use_inner_text=True)
     counts = page.get_by_role("table", name="The same numbers as a table")
-    assert counts.get_by_role("row", name="Done 2").is_visible()
-    assert page.get_by_role("img", name="5 recommendations, by status").is_visible()
+    expect(counts.get_by_role("row", name="Done 2")).to_be_visible()
+    expect(page.get_by_role("img", name="5 recommendations, by status")).to_be_visible()
     page.get_by_label("Status", exact=True).select_option(label="Done")
     page.get_by_role("button", name="Filter").click()
     listed = page.get_by_role("table", name="Recommendations, in the order they were handed in")
-    assert listed.locator("tbody tr").count() == 2
+    expect(listed.locator("tbody tr")).to_have_count(2)
     assert serious_violations(page) == []
     listed.get_by_role("link", name="Recommandation 1").click()
-    assert "Réponse 1" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Réponse 1", use_inner_text=True)
     assert serious_violations(page) == []
 
 
@@ -83,14 +85,16 @@ def test_a_member_joins_a_community_then_leaves_it(live_server: Any, world: Any,
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Communities").click()
     page.get_by_role("link", name="Performing arts").click()
     page.get_by_role("button", name="Join the community").click()
-    assert page.get_by_role("status").inner_text().startswith("You have joined Performing arts")
-    assert page.get_by_text("1 member", exact=True).is_visible()
+    expect(page.get_by_role("status")).to_have_text(
+        re.compile(r"^\s*You have joined Performing arts"), use_inner_text=True
+    )
+    expect(page.get_by_text("1 member", exact=True)).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Leave the community").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_role("button", name="Join the community").is_visible()
-    assert "left on" in page.get_by_role("region", name="My membership").inner_text()
+    expect(page.get_by_role("button", name="Join the community")).to_be_visible()
+    expect(page.get_by_role("region", name="My membership")).to_contain_text("left on", use_inner_text=True)
     rows = CommunityMembership.objects.filter(person=world.member.person)
     assert rows.count() == 1 and rows.get().left_at is not None
 
@@ -105,11 +109,13 @@ def test_staff_read_who_is_not_heard_on_a_dashboard_and_answer_a_recommendation(
     sign_in(page, live_server.url, "staff@example.org", with_totp=True)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Participation dashboards").click()
     page.get_by_role("link", name="Smart Belgium").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Participation — Smart Belgium"
-    assert page.get_by_role("heading", name="By collège").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Participation — Smart Belgium", use_inner_text=True
+    )
+    expect(page.get_by_role("heading", name="By collège")).to_be_visible()
     table = page.get_by_role("table", name="The same numbers as a table, with the acts of each kind").first
     assert table.locator("tbody tr").count() >= 1
-    assert page.get_by_role("region", name="How to read these figures").is_visible()
+    expect(page.get_by_role("region", name="How to read these figures")).to_be_visible()
     assert serious_violations(page) == []
     page.goto(f"{live_server.url}/follow-up/sip/5/")
     answer = page.get_by_role("region", name="Record the body's answer")
@@ -117,6 +123,10 @@ def test_staff_read_who_is_not_heard_on_a_dashboard_and_answer_a_recommendation(
     answer.get_by_label("Response of the body").fill("Mis à l'ordre du jour du prochain conseil.")
     assert serious_violations(page) == []
     answer.get_by_role("button", name="Record the answer").click()
-    assert page.get_by_role("status").inner_text() == "The answer has been recorded and the followers told."
-    assert "Mis à l'ordre du jour" in page.get_by_role("region", name="Response of the body").inner_text()
+    expect(page.get_by_role("status")).to_have_text(
+        "The answer has been recorded and the followers told.", use_inner_text=True
+    )
+    expect(page.get_by_role("region", name="Response of the body")).to_contain_text(
+        "Mis à l'ordre du jour", use_inner_text=True
+    )
     assert Recommendation.objects.get(cycle__slug="sip", number=5).status == "in_progress"

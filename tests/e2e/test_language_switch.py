@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import sign_in, use_language
 
@@ -26,18 +27,18 @@ def test_the_language_switch_turns_the_page_to_dutch_then_english_and_stays_on_i
     use_language(page, live_server.url, "fr")
     page.goto(f"{live_server.url}/me/")
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.get_by_role("heading", level=1).inner_text() == "Mon sociétariat"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon sociétariat", use_inner_text=True)
 
     _switch(page, "Langue", "Nederlands", "Appliquer")
     assert page.url == f"{live_server.url}/me/"
     assert page.locator("html").get_attribute("lang") == "nl"
-    assert page.get_by_role("heading", level=1).inner_text() == "Mijn lidmaatschap"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn lidmaatschap", use_inner_text=True)
     assert page.get_by_role("heading", name="Wat ik mag gebruiken, en waarom").count() >= 1
 
     _switch(page, "Taal", "English", "Toepassen")
     assert page.url == f"{live_server.url}/me/"
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "My membership"
+    expect(page.get_by_role("heading", level=1)).to_have_text("My membership", use_inner_text=True)
 
 
 def test_the_language_switch_keeps_the_filters_of_the_register(
@@ -56,5 +57,5 @@ def test_the_language_switch_keeps_the_filters_of_the_register(
     with translation.override("nl"):
         title = gettext("Register of members — %(name)s") % {"name": world.units["BE"].display_name}
     assert page.locator("html").get_attribute("lang") == "nl"
-    assert page.get_by_role("heading", level=1).inner_text() == title
+    expect(page.get_by_role("heading", level=1)).to_have_text(title, use_inner_text=True)
     assert page.get_by_label(re.compile("^Status")).input_value() == "admitted"

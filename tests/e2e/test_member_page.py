@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import sign_in, use_language
 
@@ -38,7 +39,7 @@ def test_a_member_sees_shares_history_and_why_each_service_is_open_or_not_yet(
     sign_in(page, live_server.url, "member@example.org")
     use_language(page, live_server.url, "fr")
     page.goto(f"{live_server.url}/me/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Mon sociétariat"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon sociétariat", use_inner_text=True)
 
     verdicts = []
     for membership in world.member.person.memberships.select_related("cooperative"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import serious_violations, sign_in, use_language
 
@@ -31,7 +32,7 @@ def test_a_member_reads_their_notices_by_keyboard_and_chooses_a_weekly_digest(
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/notifications/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Mes notifications"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes notifications", use_inner_text=True)
     assert serious_violations(page) == []
     scroll_width, client_width = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
@@ -43,12 +44,12 @@ def test_a_member_reads_their_notices_by_keyboard_and_chooses_a_weekly_digest(
     page.keyboard.press("Enter")
     page.wait_for_url("**/me/")
     assert Notification.objects.filter(recipient=world.member, read_at__isnull=True).count() == 1
-    assert page.get_by_role("link", name="Notifications (1 non lue)").is_visible()
+    expect(page.get_by_role("link", name="Notifications (1 non lue)")).to_be_visible()
 
     page.goto(f"{live_server.url}/notifications/")
     page.get_by_role("button", name="Tout marquer comme lu").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Notifications", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     assert Notification.objects.filter(recipient=world.member, read_at__isnull=True).count() == 0
 
     page.get_by_role("link", name="Comment je reçois mes notifications par courriel").click()
@@ -57,7 +58,9 @@ def test_a_member_reads_their_notices_by_keyboard_and_chooses_a_weekly_digest(
     page.get_by_label("un récapitulatif hebdomadaire").check()
     page.get_by_label("Réunions").select_option("immediate")
     page.get_by_role("button", name="Enregistrer mes choix").click()
-    assert page.get_by_role("status").inner_text().strip() == "Vos choix de courriels sont enregistrés."
+    expect(page.get_by_role("status")).to_have_text(
+        "Vos choix de courriels sont enregistrés.", use_inner_text=True
+    )
     assert dict(Preference.objects.filter(user=world.member).values_list("group", "delivery")) == {
         "": "weekly",
         "meetings": "immediate",
@@ -73,10 +76,10 @@ def test_someone_stops_the_emails_from_the_link_without_signing_in(
     page = new_page()
     use_language(page, live_server.url, "nl")
     page.goto(f"{live_server.url}/notifications/unsubscribe/{unsubscribe_token(world.member)}/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Meldingsmails stopzetten"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meldingsmails stopzetten", use_inner_text=True)
     assert serious_violations(page) == []
     button = page.get_by_role("button", name="De e-mails stopzetten")
     button.focus()
     page.keyboard.press("Enter")
-    assert "member@example.org" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("member@example.org", use_inner_text=True)
     assert Preference.objects.get(user=world.member, group="").delivery == "none"

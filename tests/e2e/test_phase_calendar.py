@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import serious_violations, sign_in
 
@@ -88,7 +89,7 @@ def test_the_process_page_marks_the_phase_in_force_in_its_calendar(
     assert (
         current.count() == 1 and "Contribution" in current.inner_text() and "in force" in current.inner_text()
     )
-    assert "to come" in items.nth(1).inner_text()
+    expect(items.nth(1)).to_contain_text("to come", use_inner_text=True)
     # Readable on a phone: the page does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert serious_violations(page) == []

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import sign_in
 
@@ -30,16 +31,17 @@ def test_staff_drafts_a_stricter_rule_and_the_simulation_reports_what_it_would_c
     draft.get_by_role("button", name="Save this rule").click()
     page.wait_for_load_state()
 
-    assert "Rule saved." in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Rule saved.", use_inner_text=True)
     rule = PolicyRule.objects.get(cooperative=world.units["BE"], profile="entrepreneur", is_draft=True)
     assert (rule.requirement, rule.min_shares) == ("mandatory", 5)
 
     page.get_by_role("link", name="Simulate the draft policy").click()
     page.wait_for_load_state()
     report = simulate_draft(world.units["BE"])
-    facts = page.locator("dl.facts").inner_text()
-    assert f"Shares that would be called\n{report.shares_called}" in facts
+    expect(page.locator("dl.facts")).to_contain_text(
+        f"Shares that would be called\n{report.shares_called}", use_inner_text=True
+    )
     changes = page.get_by_role("region", name="Changes of status").locator("tbody tr")
-    assert changes.count() == max(1, len(report.changes))
+    expect(changes).to_have_count(max(1, len(report.changes)))
     # Someone in the register holds fewer than five shares, so the draft calls shares.
     assert report.shares_called > 0

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import serious_violations, sign_in
 
@@ -28,7 +29,7 @@ def test_staff_add_a_preset_of_the_statutes_that_the_convocation_then_offers(
     page.get_by_role("link", name=re.compile(r"^Quorum and majority presets of ")).first.click()
     assert page.url.endswith("/assemblies/presets/BE/")
     seen["list"] = serious_violations(page)
-    assert page.get_by_role("table", name="Minimum quorum and majority per decision type").is_visible()
+    expect(page.get_by_role("table", name="Minimum quorum and majority per decision type")).to_be_visible()
 
     page.get_by_label("Identifier").fill("smart-statutes")
     page.get_by_label("Decision type in law (the minimum)").select_option("be-sc-statutes")
@@ -39,20 +40,20 @@ def test_staff_add_a_preset_of_the_statutes_that_the_convocation_then_offers(
     page.get_by_label("Article of the statutes").fill("art. 32")
     page.get_by_label("Description in French").fill("Modification des statuts (statuts)")
     page.get_by_role("button", name="Save the preset").click()
-    assert page.get_by_role("alert").is_visible()
-    assert page.get_by_text(
-        "is below the law's minimum for this decision type (1/2, be-sc-statutes)"
-    ).is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(
+        page.get_by_text("is below the law's minimum for this decision type (1/2, be-sc-statutes)")
+    ).to_be_visible()
     assert page.get_by_label("Quorum on first convocation").get_attribute("aria-invalid") == "true"
     seen["refused"] = serious_violations(page)
     assert not CooperativePreset.objects.exists()
 
     page.get_by_label("Quorum on first convocation").fill("2/3")
     page.get_by_role("button", name="Save the preset").click()
-    assert "The preset is saved" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("The preset is saved", use_inner_text=True)
     own = page.get_by_role("table", name="From the statutes")
-    assert "Modification des statuts (statuts)" in own.inner_text()
-    assert "in force (version 1)" in own.inner_text()
+    expect(own).to_contain_text("Modification des statuts (statuts)", use_inner_text=True)
+    expect(own).to_contain_text("in force (version 1)", use_inner_text=True)
     seen["saved"] = serious_violations(page)
     assert AuditEntry.objects.filter(action="preset.created").count() == 1
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import _person, _user
 from tests.e2e.helpers import serious_violations, sign_in
@@ -161,5 +162,5 @@ def test_staff_see_the_provenance_by_antenna(live_server: Any, world: Any, new_p
         table = page.get_by_role("table", name="The same numbers as a table, with the sources")
         row = table.get_by_role("row", name="Bruxelles")
         assert row.get_by_role("cell").all_inner_texts() == ["1", "1", "1"]
-        assert page.get_by_role("img", name="Supports by antenna, all orientations").is_visible()
+        expect(page.get_by_role("img", name="Supports by antenna, all orientations")).to_be_visible()
         assert serious_violations(page) == []

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import _admitted_with_shares, _person, _user
 from tests.e2e.helpers import TOTP_SECRET, serious_violations, sign_in
@@ -81,7 +82,7 @@ def test_a_relay_records_presence_a_vote_and_the_show_of_hands(live_server: Any,
         page.get_by_role("button", name="Record as present").click()
         page.get_by_text(f"Member {m.number} recorded as present.").wait_for()
     presence = page.get_by_role("table", name="3 members present")
-    assert presence.get_by_role("row").count() == 4  # the header and three members
+    expect(presence.get_by_role("row")).to_have_count(4)  # the header and three members
 
     # Marie votes on her own, recorded by the relay; the two others vote by a show of hands.
     page.get_by_label("Register number of the member present").fill(str(marie.number))
@@ -96,7 +97,7 @@ def test_a_relay_records_presence_a_vote_and_the_show_of_hands(live_server: Any,
     page.get_by_role("button", name="Record the hands of collège A").click()
     page.get_by_text("Show of hands of collège A recorded.").wait_for()
     page.get_by_text("counted: 1 for, 1 against, 0 abstain").wait_for()
-    assert page.get_by_text("Quorum reached.").count() == 1
+    expect(page.get_by_text("Quorum reached.")).to_have_count(1)
     assert serious_violations(page) == []
 
     # More hands than members present: the form says so before sending (the server refuses it too).
