@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coopgov.audit.services import audit_record
+from coopgov.db import analyze
 from coopgov.domain.governance.membership import Status
 from coopgov.members.models import (
     Category,
@@ -451,14 +452,8 @@ def register_import(*, cooperative: Unit, rows: list[ImportRow], actor: Any, sou
         movements,
     )
 
-    if connection.vendor == "postgresql":
-        # The planner's statistics predate the bulk load: refresh them, or the first reads of the new
-        # register (its export, its pages) are planned for tables a thousand times smaller.
-        with connection.cursor() as cursor:
-            tables = (Person, Membership, MembershipEvent, ShareMovement)
-            cursor.execute(
-                "ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
-            )
+    # The first reads of the new register (its export, its pages) are planned on fresh statistics.
+    analyze(Person, Membership, MembershipEvent, ShareMovement)
     top = Membership.objects.filter(cooperative=cooperative).aggregate(n=Max("number"))["n"] or 0
     counter.next_member_number = max(counter.next_member_number, top + 1)
     counter.next_operation = op
