@@ -13,13 +13,14 @@ Prints one JSON line per measurement or check:
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from benchsetup import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -31,10 +32,6 @@ from coopgov.domain.formats.pabulib import load_election  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "pabulib"
 LODZ = "Poland_Lodz_2022.pb"
-
-
-def emit(**fields: Any) -> None:
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any, float]:

@@ -34,6 +34,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from benchsetup import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
@@ -43,11 +45,6 @@ from benchmarks import http_ballots_record as rec  # noqa: E402
 GOAL_RATE = 100.0
 GOAL_P95_MS = 300.0
 DATABASE = "bench_ballots"
-
-
-def emit(**fields: Any) -> None:
-    fields["load_avg_1m"] = round(os.getloadavg()[0], 2)
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def admin_sql(server_url: str, *statements: str) -> None:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import os
 
+from benchsetup import emit
+
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
@@ -27,7 +29,6 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 # The thread settings above must precede numpy's import.
 import argparse
 import csv
-import json
 import statistics
 import sys
 import time
@@ -60,10 +61,6 @@ from coopgov.domain.opinion import (  # noqa: E402
 
 DATA = Path(os.environ.get("COOPGOV_SHARED_DATA", ROOT.parent / "shared" / "data")) / "polis"
 REPLAY_INTERVAL_MS = 3_600_000  # one update an hour of activity at most (see docs/methods/opinion-polis.md)
-
-
-def emit(**fields: Any) -> None:
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:

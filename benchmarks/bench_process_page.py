@@ -31,6 +31,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from benchsetup import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("COOPGOV_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_DB = "particip_bench"
@@ -68,11 +70,6 @@ WORDS = [
     "vergadering",
     "betaling",
 ]
-
-
-def emit(**fields: Any) -> None:
-    fields["load_avg_1m"] = round(os.getloadavg()[0], 2)
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def _p95(values: list[float]) -> float:

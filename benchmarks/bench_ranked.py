@@ -15,7 +15,6 @@ Peers that cannot finish within ``--peer-timeout`` seconds are reported as "> ti
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import random
 import statistics
@@ -27,21 +26,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from benchsetup import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 DATA = ROOT.parent / "shared" / "data"
+
 
 from coopgov.domain.formats.preflib import read_preflib, write_preflib  # noqa: E402
 from coopgov.domain.formats.scottish import read_scottish_csv  # noqa: E402
 from coopgov.domain.voting.ranked import schulze  # noqa: E402
 from coopgov.domain.voting.ranked_ballots import UNRANKED, RankedProfile  # noqa: E402
 from coopgov.domain.voting.stv import meek_stv, scottish_stv  # noqa: E402
-
-
-def emit(**fields: Any) -> None:
-    print(json.dumps(fields), flush=True)
-
 
 CPU_TIMES: list[float] = []  # CPU seconds of the last median_time call (the machine is shared)
 

@@ -28,15 +28,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchsetup import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("COOPGOV_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_DB = "coopgov_bench"
 GOALS = {"import_s": 20.0, "export_s": 5.0, "page_p95_ms": 150.0}
-
-
-def emit(**fields: Any) -> None:
-    fields["load_avg_1m"] = round(os.getloadavg()[0], 2)
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 class CpuClock:

@@ -16,7 +16,6 @@ machine may be shared; say so when quoting the figure).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -25,18 +24,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchsetup import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src")]
+
 
 from coopgov.domain.formats.polis import read_comments  # noqa: E402
 from coopgov.domain.similarity import Document, Index, nearest, similar_pairs  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "polis"
 GERMAN = "austria-climate"
-
-
-def emit(**fields: Any) -> None:
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any, float]:

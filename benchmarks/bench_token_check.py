@@ -13,7 +13,6 @@ may be shared).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -23,13 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchsetup import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-
-
-def emit(**fields: Any) -> None:
-    fields["load_avg_1m"] = round(os.getloadavg()[0], 2)
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def timed(fn: Callable[[], Any], runs: int) -> float:

@@ -12,7 +12,6 @@ what, data, n runs, median seconds (coopgov), peer, peer's median, same outcome 
 
 from __future__ import annotations
 
-import json
 import logging
 import statistics
 import sys
@@ -22,9 +21,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from benchsetup import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "src"))
+
 
 from coopgov.domain.formats.mj_polls import read_mj_polls  # noqa: E402
 from coopgov.domain.voting.choice import ApprovalBallot, approval  # noqa: E402
@@ -40,10 +42,6 @@ def median_time(function: Callable[[], Any], runs: int = RUNS) -> tuple[float, A
         result = function()
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
-
-
-def emit(**fields: Any) -> None:
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def bench_majority_judgment() -> None:
