@@ -19,9 +19,9 @@ from tests.members.test_import_export import good_row, write_csv
 pytestmark = pytest.mark.django_db
 
 # The member page: session and user, roles, MFA check, cooperative, membership, holdings (classes and sums),
-# ledger lines, status history, forms' choices, the header's unread-notice count. Pinned so that a change
-# that adds queries is noticed.
-MEMBER_PAGE_QUERIES = 13
+# ledger lines, status history, forms' choices, the header's unread-notice count, the cooperatives whose
+# register the navigation links (staff of the group). Pinned so that a change that adds queries is noticed.
+MEMBER_PAGE_QUERIES = 14
 
 
 @pytest.fixture
