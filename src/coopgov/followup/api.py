@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -13,13 +14,14 @@ from ninja.errors import HttpError
 
 from coopgov.api.errors import READ_ERRORS, Code, ErrorOut
 from coopgov.followup import selectors
-from coopgov.followup.models import Cycle, Recommendation, Status
+from coopgov.followup.models import Cycle, Recommendation, Stage, Status
 from coopgov.organisation.models import Unit
 from coopgov.organisation.selectors import communities_with_counts
 
 router = Router(tags=["followup"])
 
 StatusCode = Literal["submitted", "done", "in_progress", "not_done", "rejected", "postponed"]
+StageCode = Literal["draft", "open", "submitted"]
 
 
 class StatusChangeOut(Schema):
@@ -39,10 +41,12 @@ class RecommendationOut(Schema):
     antenna_or_community: str | None
     addressed_to: str
     body_unit: str
+    stage: str
+    stage_label: str
     status: str
     status_label: str
     response: str
-    submitted_on: date
+    submitted_on: date | None
     answered_on: date | None
     due_on: date | None
     source_proposal: int | None
@@ -64,6 +68,7 @@ class CycleRecommendationsOut(Schema):
 
 
 class Filters(Schema):
+    stage: StageCode | None = None
     status: StatusCode | None = None
     theme: Code | None = None
     body: int | None = None
@@ -80,6 +85,8 @@ def _recommendation_out(r: Recommendation) -> dict[str, Any]:
         "antenna_or_community": r.group.unit.code if r.group else None,
         "addressed_to": r.addressed_to.name,
         "body_unit": r.addressed_to.unit.code,
+        "stage": r.stage,
+        "stage_label": str(Stage(r.stage).label),
         "status": r.status,
         "status_label": str(Status(r.status).label),
         "response": r.response,
@@ -97,9 +104,11 @@ def _recommendation_out(r: Recommendation) -> dict[str, Any]:
 @router.get(
     "/follow-up/{slug}/recommendations",
     response={200: CycleRecommendationsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="A Smart in Progress cycle's recommendations with their status, response and dated history "
-    "(any account; the same page is public on the site), filtered by status, theme code or body id, and "
-    "the counts per status",
+    summary="A Smart in Progress cycle's recommendations with their stage (draft, open for comment, handed "
+    "in), status, response and dated history, as far as the caller may see them (handed in: any account, "
+    "as on the public site; open for comment: members and officers of the unit running the cycle; drafts: "
+    "its staff and the local group), filtered by stage, status, theme code or body id, and the counts per "
+    "status of the recommendations handed in",
 )
 def list_recommendations(request: HttpRequest, slug: Code, filters: Query[Filters]) -> dict[str, Any]:
     try:
@@ -107,7 +116,9 @@ def list_recommendations(request: HttpRequest, slug: Code, filters: Query[Filter
     except Cycle.DoesNotExist:
         raise HttpError(404, _("No cycle is called %(slug)s.") % {"slug": slug}) from None
     chosen = selectors.Filters(status=filters.status or "", theme=filters.theme or "", body=filters.body)
-    rows = selectors.recommendations(cycle, chosen).prefetch_related("history")
+    stages: list[str] = [filters.stage] if filters.stage else list(Stage.values)
+    rows = selectors.visible_recommendations(cycle, request.user, chosen, stages)
+    prefetch_related_objects(rows, "history")
     return {
         "cycle": cycle.slug,
         "title": cycle.display_title,

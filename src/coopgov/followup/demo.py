@@ -1,6 +1,7 @@
 """Demo follow-up: a running Smart in Progress cycle of the group (four binational themes, local groups in
 antennas and a community, recommendations to the boards and general assemblies in every status, with
-responses and dated histories), and members in the thematic communities.
+responses and dated histories, and one recommendation open for comment with a member's comment), and
+members in the thematic communities.
 
 Deterministic (seeded), fast, and a second run leaves things as they are. The themes and the groups follow
 the cycles described in DOMAIN.md §1.7 (Smart in Progress 2020–2021: binational themes, groups per local
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coopgov.followup import services
-from coopgov.followup.models import Cycle, Theme
+from coopgov.followup.models import Cycle, Stage, Theme
 from coopgov.organisation.models import Body, CommunityMembership, Unit
 from coopgov.organisation.services import community_join, community_leave
 
@@ -190,8 +191,10 @@ def _source_proposal(unit: Unit) -> Any:
 @transaction.atomic
 def demo_followup(seed: int = 2026) -> dict[str, int]:
     """Add the follow-up and the community memberships to the demo cooperative; returns what was added."""
-    if Cycle.objects.filter(slug=SLUG).exists():
-        return {"recommendations": 0, "community_members": 0}
+    existing = Cycle.objects.filter(slug=SLUG).first()
+    if existing is not None:
+        # A demo built before the public comment existed gets its recommendation open for comment.
+        return {"recommendations": _demo_open_for_comment(existing), "community_members": 0}
     from coopgov.accounts.models import User
 
     rng = random.Random(seed)
@@ -271,9 +274,49 @@ def demo_followup(seed: int = 2026) -> dict[str, int]:
             )
     member = User.objects.get(email="member@example.org")
     services.recommendation_follow(recommendation=cycle.recommendations.get(number=3), user=member)
+    _demo_open_for_comment(cycle)
     members_added = _demo_communities(rng)
     _community_processes(today)
-    return {"recommendations": len(RECOMMENDATIONS), "community_members": members_added}
+    return {"recommendations": len(RECOMMENDATIONS) + 1, "community_members": members_added}
+
+
+OPEN_TITLE = "Une caisse commune pour les frais de déplacement des groupes locaux"
+
+
+def _demo_open_for_comment(cycle: Cycle) -> int:
+    """One draft recommendation of the Bruxelles group written by the staff, open for comment by the
+    group's members, with a first comment by Marie (ADR 0021). Added once: 1 if added, else 0."""
+    from coopgov.accounts.models import User
+
+    if cycle.recommendations.filter(stage__in=(Stage.DRAFT, Stage.OPEN)).exists():
+        return 0
+    staff = User.objects.get(email="staff@example.org")
+    member = User.objects.get(email="member@example.org")
+    group = cycle.groups.filter(unit__code="BE-BRUXELLES").first()
+    theme = cycle.themes.get(code="participation")
+    board = Body.objects.get(unit__code="BE", kind="board")
+    draft = services.recommendation_draft(
+        cycle=cycle,
+        theme=theme,
+        group=group,
+        addressed_to=board,
+        title=OPEN_TITLE,
+        text=(
+            "Les groupes locaux se réunissent dans plusieurs villes. Le groupe Bruxelles recommande une "
+            "caisse commune qui rembourse les frais de déplacement des membres qui participent aux "
+            "ateliers, pour que la distance ne décide pas de qui est entendu."
+        ),
+        language="fr",
+        actor=staff,
+    )
+    services.recommendation_open_for_comment(recommendation=draft, actor=staff)
+    services.recommendation_comment_add(
+        recommendation=draft,
+        author=member,
+        text="Oui, et prévoir aussi la garde d'enfants pendant les ateliers du samedi.",
+        language="fr",
+    )
+    return 1
 
 
 COMMUNITY_PROCESSES = {

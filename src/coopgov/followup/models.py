@@ -135,6 +135,17 @@ class Status(models.TextChoices):
 ANSWERS = [s for s in Status if s != Status.SUBMITTED]
 
 
+class Stage(models.TextChoices):
+    """Where a recommendation stands before the body has it (DOMAIN.md §6.10, ADR 0021): a draft seen by
+    staff and its local group, then open for comment by the members of the unit running the cycle, then
+    handed in to the body, where the follow-up statuses start. Recorded before this stage existed,
+    every recommendation was handed in."""
+
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for comment")
+    SUBMITTED = "submitted", _("Handed in")
+
+
 class Recommendation(models.Model):
     """A recommendation of the cycle, addressed to a body (board, general assembly…), with its response."""
 
@@ -159,9 +170,12 @@ class Recommendation(models.Model):
     titles = models.JSONField(_("titles by language"), default=dict, blank=True)
     text = models.TextField(_("text"))
     texts = models.JSONField(_("texts by language"), default=dict, blank=True)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.SUBMITTED)
+    comment_opened_at = models.DateTimeField(_("opened for comment at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     response = models.TextField(_("response"), blank=True)
-    submitted_on = models.DateField(_("submitted on"))
+    # Empty while the recommendation is a draft or open for comment: the day it is handed in.
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
@@ -182,6 +196,18 @@ class Recommendation(models.Model):
             models.UniqueConstraint(fields=["cycle", "number"], name="recommendation_number_unique"),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in Status]), name="recommendation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=[s.value for s in Stage]), name="recommendation_stage_valid"
+            ),
+            # Handed in means dated; before that, no body has answered.
+            models.CheckConstraint(
+                condition=~Q(stage=Stage.SUBMITTED) | Q(submitted_on__isnull=False),
+                name="recommendation_handed_in_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage=Stage.SUBMITTED) | Q(status=Status.SUBMITTED),
+                name="recommendation_answered_once_handed_in",
             ),
         ]
         indexes = [models.Index(fields=["cycle", "status"], name="followup_rec_status_idx")]
@@ -206,6 +232,55 @@ class Recommendation(models.Model):
     def permission_unit(self) -> Unit:
         """The unit of the body it is addressed to: staff and board there answer it."""
         return self.addressed_to.unit
+
+    @property
+    def is_handed_in(self) -> bool:
+        return self.stage == Stage.SUBMITTED
+
+    @property
+    def is_open_for_comment(self) -> bool:
+        return self.stage == Stage.OPEN
+
+
+class RecommendationComment(models.Model):
+    """A member's comment on a recommendation open for comment, shown with the author's name; a moderator
+    may hide it with a reason the author reads. Comments stop when the recommendation is handed in."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="fr")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+
+    class Meta:
+        verbose_name = _("comment on a recommendation")
+        verbose_name_plural = _("comments on recommendations")
+        ordering = ("created_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""), name="hidden_comment_has_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} → {self.recommendation_id}"
+
+    @property
+    def permission_unit(self) -> Unit:
+        """The unit running the cycle: its moderators and staff moderate the comments."""
+        return self.recommendation.cycle.unit
 
 
 class StatusChange(models.Model):

@@ -25,3 +25,14 @@ STATUS_KINDS = {
         "followup.postponed", _("The recommendation “%(recommendation)s” has been postponed.")
     ),
 }
+
+# The stages before the body answers (ADR 0021).
+OPENED_KIND = "followup.open_for_comment"
+HANDED_IN_KIND = "followup.handed_in"
+COMMENT_HIDDEN_KIND = "followup.comment_hidden"
+register(OPENED_KIND, _("The recommendation “%(recommendation)s” is open for comment."))
+register(HANDED_IN_KIND, _("The recommendation “%(recommendation)s” has been handed in to its body."))
+register(
+    COMMENT_HIDDEN_KIND,
+    _("A moderator hid your comment on the recommendation “%(recommendation)s”: %(reason)s"),
+)

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, TextField, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -25,7 +25,16 @@ from coopgov.domain.governance.representation import (
     group_participation,
     months_between,
 )
-from coopgov.followup.models import Cycle, DashboardSnapshot, LocalGroup, Recommendation, Status, StatusChange
+from coopgov.followup.models import (
+    Cycle,
+    DashboardSnapshot,
+    LocalGroup,
+    Recommendation,
+    RecommendationComment,
+    Stage,
+    Status,
+    StatusChange,
+)
 from coopgov.organisation.models import Body, CommunityMembership, Unit
 
 # --- the follow-up of recommendations ---------------------------------------------------------------------
@@ -48,7 +57,6 @@ def local_groups(cycle: Cycle) -> list[LocalGroup]:
 def bodies_for(cycle: Cycle) -> QuerySet[Body]:
     """The bodies a recommendation of the cycle may be addressed to: those of the unit running it, of the
     units above it and of the units below it."""
-    from django.db.models import Q
 
     path = cycle.unit.path
     above = [int(p) for p in path.strip("/").split("/") if p]
@@ -66,9 +74,12 @@ class Filters:
     body: int | None = None  # a body id
 
 
-def recommendations(cycle: Cycle, filters: Filters = Filters()) -> QuerySet[Recommendation]:
-    """The cycle's recommendations matching the filters, in number order, with theme, group and body."""
-    qs = Recommendation.objects.filter(cycle=cycle).select_related(
+def recommendations(
+    cycle: Cycle, filters: Filters = Filters(), stages: Sequence[str] = (Stage.SUBMITTED,)
+) -> QuerySet[Recommendation]:
+    """The cycle's recommendations matching the filters, in number order, with theme, group and body:
+    by default those handed in (the public follow-up; drafts and those open for comment are not public)."""
+    qs = Recommendation.objects.filter(cycle=cycle, stage__in=list(stages)).select_related(
         "cycle", "theme", "group__unit", "addressed_to__unit"
     )
     if filters.status:
@@ -108,6 +119,66 @@ def recommendation_detail(cycle: Cycle, number: int) -> Recommendation:
         .prefetch_related(Prefetch("history", queryset=StatusChange.objects.order_by("on", "pk")))
         .get(cycle=cycle, number=number)
     )
+
+
+def visible_recommendations(
+    cycle: Cycle, user: Any, filters: Filters = Filters(), stages: Sequence[str] = tuple(Stage.values)
+) -> list[Recommendation]:
+    """The cycle's recommendations at the given stages that the user may see (drafts: staff and the local
+    group; open for comment: the unit's members and officers; handed in: everyone), in number order.
+    The rights are read once for the user (roles and member places are cached on the account)."""
+    rows = recommendations(cycle, filters, stages)
+    if not getattr(user, "is_authenticated", False):
+        return list(rows.filter(stage=Stage.SUBMITTED))
+    return [r for r in rows if user.has_perm("followup.view_recommendation", r)]
+
+
+def in_preparation(cycle: Cycle, user: Any) -> list[Recommendation]:
+    """The drafts and the recommendations open for comment the user may see, with their comment counts
+    (no query for an anonymous visitor: the public page costs what it did)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows = recommendations(cycle, stages=(Stage.DRAFT, Stage.OPEN)).annotate(
+        comment_count=Count("comments", filter=Q(comments__hidden_at__isnull=True))
+    )
+    return [r for r in rows if user.has_perm("followup.view_recommendation", r)]
+
+
+def comments(recommendation: Recommendation) -> list[RecommendationComment]:
+    """A recommendation's comments, oldest first, with their authors' names (one query)."""
+    return list(
+        recommendation.comments.select_related("author__person", "hidden_by__person").order_by(
+            "created_at", "pk"
+        )
+    )
+
+
+def cycle_for_staff(slug: str) -> Cycle:
+    """A cycle with its themes and local groups read in advance for its management page."""
+    return (
+        Cycle.objects.select_related("unit")
+        .prefetch_related(
+            "themes", Prefetch("groups", queryset=LocalGroup.objects.select_related("unit", "theme"))
+        )
+        .get(slug=slug)
+    )
+
+
+def cycle_units(user: Any) -> QuerySet[Unit]:
+    """Where the user may start a cycle: the group and cooperatives where they are staff (or above)."""
+    from coopgov.organisation.selectors import units_where
+
+    return (
+        units_where(user, "staff").filter(kind__in=(Unit.Kind.GROUP, Unit.Kind.COOPERATIVE)).order_by("path")
+    )
+
+
+def group_units(cycle: Cycle) -> QuerySet[Unit]:
+    """Where a local group of the cycle may work: the antennas under the unit running it, and the
+    thematic communities."""
+    return Unit.objects.filter(
+        Q(kind=Unit.Kind.ANTENNA, path__startswith=cycle.unit.path) | Q(kind=Unit.Kind.COMMUNITY)
+    ).order_by("kind", "name")
 
 
 def follows(recommendation: Recommendation, user: Any) -> bool:

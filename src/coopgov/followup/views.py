@@ -1,5 +1,6 @@
-"""Pages of the follow-up (public: no account needed to see what became of the recommendations) and the
-participation dashboards (staff and board of the unit): parse, authorise, call one service or selector."""
+"""Pages of the follow-up (public: no account needed to see what became of the recommendations; drafts
+and recommendations open for comment to those the rules let see them) and the participation dashboards
+(staff and board of the unit): parse, authorise, call one service or selector."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from coopgov.followup import charts, selectors, services
 from coopgov.followup.forms import AnswerForm, FilterForm, MonthsForm, RecommendationForm
-from coopgov.followup.models import Cycle, Recommendation
+from coopgov.followup.forms_manage import CommentForm, HandInForm
+from coopgov.followup.models import Cycle, Recommendation, Stage
 from coopgov.organisation.models import Body, Unit
 
 
@@ -36,7 +39,8 @@ def _recommendation(slug: str, number: int) -> Recommendation:
 
 
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "followup/cycles.html", {"cycles": selectors.cycles()})
+    can_start = request.user.is_authenticated and selectors.cycle_units(request.user).exists()
+    return render(request, "followup/cycles.html", {"cycles": selectors.cycles(), "can_start": can_start})
 
 
 def cycle_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -65,6 +69,8 @@ def cycle_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "recommendations": list(selectors.recommendations(cycle, filters)),
             "groups": selectors.local_groups(cycle),
             "can_submit": request.user.has_perm("followup.submit_recommendation", cycle),
+            "can_manage": request.user.has_perm("followup.manage_cycle", cycle),
+            "in_preparation": selectors.in_preparation(cycle, request.user),
             "filtered": filters != selectors.Filters(),
         },
     )
@@ -102,22 +108,74 @@ def recommendation_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "followup/recommendation_new.html", {"cycle": cycle, "form": form}, status=status)
 
 
-def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def visible_recommendation(request: HttpRequest, slug: str, number: int) -> Recommendation:
+    """The recommendation if the reader may see it at its stage (a draft or one open for comment is not
+    public): a visitor is sent to sign in, a signed-in reader without the right is refused."""
     recommendation = _recommendation(slug, number)
-    return _detail(request, recommendation, AnswerForm())
+    if not request.user.has_perm("followup.view_recommendation", recommendation):
+        if not request.user.is_authenticated:
+            raise NotSignedIn
+        raise PermissionDenied
+    return recommendation
 
 
-def _detail(request: HttpRequest, recommendation: Recommendation, form: AnswerForm) -> HttpResponse:
-    can_answer = request.user.has_perm("followup.answer_recommendation", recommendation)
+class NotSignedIn(Exception):
+    """Raised by ``visible_recommendation`` for a visitor; the views turn it into the sign-in page."""
+
+
+def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    try:
+        recommendation = visible_recommendation(request, slug, number)
+    except NotSignedIn:
+        return redirect_to_login(request.get_full_path())
+    return detail_page(request, recommendation)
+
+
+def detail_page(
+    request: HttpRequest,
+    recommendation: Recommendation,
+    form: AnswerForm | None = None,
+    *,
+    comment_form: Any = None,
+    hand_in_form: Any = None,
+    hide_form: Any = None,
+    hide_target: int | None = None,
+) -> HttpResponse:
+    """The recommendation page; the forms given are those that came back with errors (status 400)."""
+    user = request.user
+    can_answer = recommendation.is_handed_in and user.has_perm(
+        "followup.answer_recommendation", recommendation
+    )
+    can_comment = user.has_perm("followup.comment_recommendation", recommendation)
+    show_comments = user.has_perm("followup.view_comments", recommendation)
+    can_manage = user.has_perm("followup.manage_cycle", recommendation)
+    errors = any(f is not None and f.errors for f in (form, comment_form, hand_in_form, hide_form))
     context: dict[str, Any] = {
         "cycle": recommendation.cycle,
         "recommendation": recommendation,
         "history": list(recommendation.history.all()),
         "can_answer": can_answer,
-        "form": form if can_answer else None,
-        "following": selectors.follows(recommendation, request.user),
+        "form": (form or AnswerForm()) if can_answer else None,
+        "following": selectors.follows(recommendation, user),
+        "comments": selectors.comments(recommendation) if show_comments else [],
+        "show_comments": show_comments,
+        "comment_form": (comment_form or CommentForm(initial={"language": _language(request)}))
+        if can_comment
+        else None,
+        "can_open": can_manage and recommendation.stage == Stage.DRAFT,
+        "hand_in_form": (hand_in_form or HandInForm())
+        if can_manage and recommendation.stage == Stage.OPEN
+        else None,
+        "can_moderate": show_comments and user.has_perm("followup.moderate_comment", recommendation),
+        "hide_form": hide_form,
+        "hide_target": hide_target,
     }
-    return render(request, "followup/recommendation.html", context, status=400 if form.errors else 200)
+    return render(request, "followup/recommendation.html", context, status=400 if errors else 200)
+
+
+def _language(request: HttpRequest) -> str:
+    language = (getattr(request, "LANGUAGE_CODE", "") or "fr")[:2]
+    return language if language in ("fr", "nl", "en") else "fr"
 
 
 @login_required
@@ -142,13 +200,13 @@ def recommendation_answer(request: HttpRequest, slug: str, number: int) -> HttpR
         else:
             messages.success(request, _("The answer has been recorded and the followers told."))
             return redirect(recommendation.get_absolute_url())
-    return _detail(request, recommendation, form)
+    return detail_page(request, recommendation, form)
 
 
 @login_required
 @require_POST
 def recommendation_follow(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    recommendation = _recommendation(slug, number)
+    recommendation = visible_recommendation(request, slug, number)
     services.recommendation_follow(recommendation=recommendation, user=request.user)
     messages.success(request, _("You will be told when this recommendation's status changes."))
     return redirect(recommendation.get_absolute_url())
