@@ -7,9 +7,12 @@ and shown to a member.
 Builds one conversation of Smart Belgium with ``--members`` admitted members in three planted opinion groups,
 each reacting to ``--votes`` of the ``--statements`` statements (bulk-inserted as the reaction service
 would leave them), then measures ``services.map_refresh`` (read every reaction, compute the map with
-``domain.opinion``, store the snapshot) and the map page as a member sees it. JSON lines on stdout: median
-seconds of ``--runs`` runs, the process's CPU seconds, the page's size, and the agreement (adjusted Rand
-index) of the map's groups with the planted ones. Without --database-url it runs on a temporary SQLite file.
+``domain.opinion``, store the snapshot), the map page as a member sees it, and the export in Polis's format
+(``conversations.exporting``: the four CSV files in a directory, and the zip the page sends), which it reads
+back with the project's Polis reader to recount the map. JSON lines on stdout: median seconds of ``--runs``
+runs, the process's CPU seconds, the page's and the files' sizes, the agreement (adjusted Rand index) of
+the map's groups with the planted ones, and of the groups recounted from the export with the map's. Without
+--database-url it runs on a temporary SQLite file.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchsetup import admitted_members, emit, start_django
 
@@ -139,7 +145,77 @@ def main() -> int:
         runs=[round(w, 3) for w in walls],
         page_bytes=size,
     )
+    export_polis(conversation, snapshot, args.runs)
     return 0
+
+
+def export_polis(conversation: Any, snapshot: Any, runs: int) -> None:
+    """The export in Polis's format: into a directory (the command) and as a zip (the page), then read
+    back with the project's Polis reader and recounted with the same pipeline as the map."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from coopgov.conversations import exporting, selectors, services
+    from coopgov.domain.formats.polis import polis_mod_out, read_comments, read_votes
+    from coopgov.domain.opinion import VoteMatrix, opinion_map
+
+    folder = Path(tempfile.mkdtemp(prefix="coopgov-bench-export-"))
+    walls, cpus = [], []
+    for run in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        summary = exporting.export_to_directory(conversation, folder / f"run{run}")
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    out = folder / "run0"
+    emit(
+        step="export to a directory (coopgov export_conversation)",
+        reactions=summary.reactions,
+        median_seconds=round(statistics.median(walls), 3),
+        runs=[round(w, 3) for w in walls],
+        median_cpu_seconds=round(statistics.median(cpus), 3),
+        bytes={name: (out / name).stat().st_size for name in exporting.FILES},
+    )
+    walls, cpus = [], []
+    size = 0
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        with tempfile.TemporaryFile() as archive:
+            exporting.export_to_zip(conversation, archive, folder="bench")
+            size = archive.tell()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    emit(
+        step="export as a zip (the page's download)",
+        median_seconds=round(statistics.median(walls), 3),
+        runs=[round(w, 3) for w in walls],
+        median_cpu_seconds=round(statistics.median(cpus), 3),
+        zip_bytes=size,
+    )
+    wall = time.perf_counter()
+    comments = read_comments(out / "comments.csv")
+    votes = read_votes(out / "votes.csv")
+    recount = opinion_map(
+        VoteMatrix.from_votes(votes.participants, votes.statements, votes.votes),
+        moderated_out=polis_mod_out(comments),
+        parameters=services.PARAMETERS,
+    )
+    seconds = time.perf_counter() - wall
+    shutil.rmtree(folder)  # three exports of some 50 MB each
+    users = selectors.reactions_by_arrival(conversation).users
+    stored = {int(u): int(p[2]) for u, p in snapshot.result["points"].items()}
+    recounted = {
+        int(users[int(p)]): int(g)
+        for p, g, inside in zip(recount.participants, recount.group_of, recount.in_conv, strict=True)
+        if inside
+    }
+    ids = sorted(stored)
+    emit(
+        step="export read back (read_comments, read_votes) and recounted (opinion_map)",
+        seconds=round(seconds, 3),
+        same_participants_in_groups=sorted(recounted) == ids,
+        ari_recount_with_map=round(
+            float(adjusted_rand_score([stored[u] for u in ids], [recounted.get(u, -1) for u in ids])), 4
+        ),
+    )
 
 
 if __name__ == "__main__":

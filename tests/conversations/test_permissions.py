@@ -1,6 +1,7 @@
-"""Who may do what in a conversation, over role × unit level: staff of the unit or above open, close and
-seed it; moderators and staff moderate; admitted members in the unit's scope react and submit while it is
-open; they and the unit's officers read it and its map. The services re-check and refuse the others."""
+"""Who may do what in a conversation, over role × unit level: staff of the unit or above open, close,
+seed and export it; moderators and staff moderate; admitted members in the unit's scope react and submit
+while it is open; they and the unit's officers read it and its map. The services re-check and refuse the
+others."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from tests.conversations.builders import conversation, member
 from tests.followup.builders import officer
 from tests.organisation.world import World
 
-PERMISSIONS = ("create", "close", "seed", "moderate", "react", "submit", "view")
+PERMISSIONS = ("create", "close", "seed", "moderate", "export", "react", "submit", "view")
 CODENAMES = {
     "create": "conversations.create_conversation",
     "close": "conversations.close_conversation",
     "seed": "conversations.add_seed_statement",
     "moderate": "conversations.moderate",
+    "export": "conversations.export_conversation",
     "react": "conversations.react",
     "submit": "conversations.submit_statement",
     "view": "conversations.view_conversation",
@@ -43,32 +45,32 @@ def _who(world: World, who: str) -> User:
 
 
 # What each one may do with a conversation held in cooperative BE, in antenna Bruxelles, in the group.
-# Columns: create, close, seed, moderate, react, submit, view.
+# Columns: create, close, seed, moderate, export (Polis's format), react, submit, view.
 TABLE: list[tuple[str, str, str]] = [
-    ("staff in group", "cooperative BE", "YYYYnnY"),
-    ("staff in cooperative BE", "cooperative BE", "YYYYnnY"),
-    ("staff in antenna Bruxelles", "cooperative BE", "nnnnnnn"),
-    ("staff in other cooperative FR", "cooperative BE", "nnnnnnn"),
-    ("moderator in cooperative BE", "cooperative BE", "nnnYnnY"),
-    ("moderator in other cooperative FR", "cooperative BE", "nnnnnnn"),
-    ("board in cooperative BE", "cooperative BE", "nnnnnnY"),
-    ("relay in cooperative BE", "cooperative BE", "nnnnnnY"),
-    ("member of BE (Bruxelles)", "cooperative BE", "nnnnYYY"),
-    ("member of BE (Antwerpen)", "cooperative BE", "nnnnYYY"),
-    ("member of FR", "cooperative BE", "nnnnnnn"),
-    ("candidate of BE", "cooperative BE", "nnnnnnn"),
-    ("account without a role", "cooperative BE", "nnnnnnn"),
-    ("staff in cooperative BE", "antenna Bruxelles", "YYYYnnY"),
-    ("staff in antenna Bruxelles", "antenna Bruxelles", "YYYYnnY"),
-    ("staff in other antenna", "antenna Bruxelles", "nnnnnnn"),
-    ("moderator in antenna Bruxelles", "antenna Bruxelles", "nnnYnnY"),
-    ("relay in antenna Bruxelles", "antenna Bruxelles", "nnnnnnY"),
-    ("member of BE (Bruxelles)", "antenna Bruxelles", "nnnnYYY"),
-    ("member of BE (Antwerpen)", "antenna Bruxelles", "nnnnnnn"),
-    ("staff in group", "group", "YYYYnnY"),
-    ("staff in cooperative BE", "group", "nnnnnnn"),
-    ("member of BE (Bruxelles)", "group", "nnnnYYY"),
-    ("member of FR", "group", "nnnnYYY"),
+    ("staff in group", "cooperative BE", "YYYYYnnY"),
+    ("staff in cooperative BE", "cooperative BE", "YYYYYnnY"),
+    ("staff in antenna Bruxelles", "cooperative BE", "nnnnnnnn"),
+    ("staff in other cooperative FR", "cooperative BE", "nnnnnnnn"),
+    ("moderator in cooperative BE", "cooperative BE", "nnnYnnnY"),
+    ("moderator in other cooperative FR", "cooperative BE", "nnnnnnnn"),
+    ("board in cooperative BE", "cooperative BE", "nnnnnnnY"),
+    ("relay in cooperative BE", "cooperative BE", "nnnnnnnY"),
+    ("member of BE (Bruxelles)", "cooperative BE", "nnnnnYYY"),
+    ("member of BE (Antwerpen)", "cooperative BE", "nnnnnYYY"),
+    ("member of FR", "cooperative BE", "nnnnnnnn"),
+    ("candidate of BE", "cooperative BE", "nnnnnnnn"),
+    ("account without a role", "cooperative BE", "nnnnnnnn"),
+    ("staff in cooperative BE", "antenna Bruxelles", "YYYYYnnY"),
+    ("staff in antenna Bruxelles", "antenna Bruxelles", "YYYYYnnY"),
+    ("staff in other antenna", "antenna Bruxelles", "nnnnnnnn"),
+    ("moderator in antenna Bruxelles", "antenna Bruxelles", "nnnYnnnY"),
+    ("relay in antenna Bruxelles", "antenna Bruxelles", "nnnnnnnY"),
+    ("member of BE (Bruxelles)", "antenna Bruxelles", "nnnnnYYY"),
+    ("member of BE (Antwerpen)", "antenna Bruxelles", "nnnnnnnn"),
+    ("staff in group", "group", "YYYYYnnY"),
+    ("staff in cooperative BE", "group", "nnnnnnnn"),
+    ("member of BE (Bruxelles)", "group", "nnnnnYYY"),
+    ("member of FR", "group", "nnnnnYYY"),
 ]
 
 

@@ -1,9 +1,14 @@
 """An opinion conversation in the browser: a member reacts with the three buttons, by keyboard, and reads
-the map; axe-core finds no serious violation on the react page or the map, on a desktop or a phone."""
+the map; axe-core finds no serious violation on the react page or the map, on a desktop or a phone. Staff
+download the conversation in Polis's format from its page; a member is offered no such download."""
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from datetime import date, timedelta
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
@@ -92,3 +97,33 @@ def test_a_member_reacts_by_keyboard_and_reads_the_map_with_no_serious_violation
         assert scroll_width <= client_width, path
         found[name] = serious_violations(page)
     assert found == {key: [] for key in found}
+
+
+def test_staff_download_the_conversation_in_polis_format_and_a_member_is_not_offered_it(
+    live_server: Any, world: Any, new_page: Any
+) -> None:
+    conv = _conversation(world)
+    url = f"{live_server.url}/conversations/{conv.slug}/"
+    member = new_page()
+    sign_in(member, live_server.url, "member@example.org")
+    member.goto(url)
+    expect(member.get_by_role("heading", level=1)).to_have_text("Avenir", use_inner_text=True)
+    expect(member.get_by_role("link", name="Download the conversation (Polis format, zip)")).to_have_count(0)
+
+    page = new_page()
+    sign_in(page, live_server.url, "staff@example.org", with_totp=True)
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Export", exact=True)).to_be_visible()
+    assert serious_violations(page) == []
+    link = page.get_by_role("link", name="Download the conversation (Polis format, zip)")
+    expect(link).to_be_visible()
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.startswith("avenir-polis-")
+    with zipfile.ZipFile(download.value.path()) as archive:
+        files = {PurePosixPath(name).name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+    assert sorted(files) == ["comments.csv", "participants-votes.csv", "summary.csv", "votes.csv"]
+    rows = list(csv.DictReader(io.StringIO(files["participants-votes.csv"])))
+    assert [row["participant"] for row in rows] == [str(p) for p in range(12)]
+    assert {row["group-id"] for row in rows} == {"0", "1"}  # the map's two groups, no one named
+    assert "Voice" not in "".join(files.values()) and "@example.org" not in "".join(files.values())

@@ -1,9 +1,10 @@
 """Who may do what in opinion conversations.
 
-A conversation's object unit is the unit it is held in. Staff of that unit (or above) open and close it
-and write its seed statements; moderators and staff moderate; the admitted members in the unit's scope
-(``selectors.in_scope``) react and submit statements while it is open; they and the unit's officers read
-it and its map. Tested over role × unit level in tests/conversations/test_permissions.py.
+A conversation's object unit is the unit it is held in. Staff of that unit (or above) open and close it,
+write its seed statements and export it (Polis's format: every reaction, members under numbers);
+moderators and staff moderate; the admitted members in the unit's scope (``selectors.in_scope``) react
+and submit statements while it is open; they and the unit's officers read it and its map. Tested over
+role × unit level in tests/conversations/test_permissions.py.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ rules.add_perm("conversations.create_conversation", is_staff_here)
 rules.add_perm("conversations.close_conversation", is_staff_here)
 rules.add_perm("conversations.add_seed_statement", is_staff_here)
 rules.add_perm("conversations.moderate", is_moderator_here | is_staff_here)
+rules.add_perm("conversations.export_conversation", is_staff_here)
 rules.add_perm("conversations.react", is_admitted_member & is_open & is_member_in_scope)
 rules.add_perm(
     "conversations.submit_statement",

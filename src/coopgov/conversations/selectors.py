@@ -1,14 +1,19 @@
 """Reads of the opinion conversations: who is in a unit's scope, the conversations a user may see, the
-next statement for a member, and the opinion map as the pages show it."""
+next statement for a member, every reaction numbered as Polis numbers its participants, and the opinion
+map as the pages show it."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+import numpy as np
+import numpy.typing as npt
+from django.db import NotSupportedError
+from django.db.models import BigIntegerField, Count, Func, Max, Q, QuerySet
 
 from coopgov.conversations.models import Conversation, MapSnapshot, Reaction, Statement
 from coopgov.members.models import Membership
@@ -172,6 +177,93 @@ def last_reaction_at(conversation: Conversation) -> datetime | None:
         last=Max("updated_at")
     )["last"]
     return result
+
+
+IntArray = npt.NDArray[np.int64]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MILLISECOND = timedelta(milliseconds=1)
+
+
+class EpochMilliseconds(Func):
+    """A datetime column as whole milliseconds since 1970 (UTC), computed by the database: turning
+    800,000 values into Python datetimes first costs seconds (psycopg's and Django's converters)."""
+
+    output_field = BigIntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
+        raise NotSupportedError(
+            f"EpochMilliseconds is written for SQLite and PostgreSQL, not {connection.vendor}"
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        # Django stores a datetime as UTC text, 'YYYY-MM-DD HH:MM:SS[.ffffff]': the seconds of its first
+        # 19 characters (strftime would round .999999 up to the next second), then the digits of its
+        # milliseconds (none when the microseconds are 0). '%%' is a literal '%' once Django has put
+        # SQLite's own placeholders in.
+        sql, params = compiler.compile(self.source_expressions[0])
+        seconds = f"CAST(strftime('%%s', substr({sql}, 1, 19)) AS INTEGER)"
+        return f"({seconds} * 1000 + CAST(substr({sql}, 21, 3) AS INTEGER))", [*params, *params]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        # EXTRACT(EPOCH …) is an exact numeric from PostgreSQL 14 on.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(FLOOR(EXTRACT(EPOCH FROM {sql}) * 1000) AS BIGINT)", list(params)
+
+
+@dataclass(frozen=True, eq=False)
+class Reactions:
+    """Every reaction of a conversation as parallel arrays, one entry a reaction, its members numbered
+    0, 1, 2, … in their order of arrival (their first reaction), as Polis numbers its participants.
+
+    ``participants[i]`` is the number of the member who gave reaction ``i``; ``users[p]`` is the account
+    of member number ``p`` (it stays in the platform: the Polis export writes ``p`` only). The map reads
+    its rows in this order, so the export recounts to the same map. ``updated_ms`` (when asked for):
+    when each reaction was last cast or changed, in milliseconds since 1970 (Polis's timestamps)."""
+
+    participants: IntArray
+    statements: IntArray
+    votes: npt.NDArray[np.int8]
+    users: IntArray
+    reaction_ids: IntArray
+    updated_ms: IntArray | None = None
+
+    def __len__(self) -> int:
+        return len(self.votes)
+
+
+def reactions_by_arrival(conversation: Conversation, *, with_times: bool = False) -> Reactions:
+    """Every reaction of the conversation (rejected and pending statements included), in one query.
+
+    A member's arrival is their first reaction row: a reaction is one row per member and statement,
+    inserted at the first reaction and only updated after, so the lowest row id is the first reaction,
+    without reading the clock columns of hundreds of thousands of rows. Every column is an integer, the
+    times too (``EpochMilliseconds``)."""
+    reactions = Reaction.objects.filter(statement__conversation=conversation)
+    columns = ["pk", "user_id", "statement_id", "vote"]
+    if with_times:
+        reactions = reactions.annotate(updated_ms=EpochMilliseconds("updated_at"))
+        columns.append("updated_ms")
+    rows = list(reactions.values_list(*columns))
+    n, width = len(rows), len(columns)
+    # One flat pass over the integers (a third of the time of transposing 800,000 tuples).
+    table = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=width * n).reshape(
+        n, width
+    )
+    ids, users = table[:, 0], table[:, 1]
+    known, row_user = np.unique(users, return_inverse=True)
+    first = np.full(len(known), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, row_user, ids)
+    arrival = np.argsort(first, kind="stable")
+    number = np.empty(len(known), dtype=np.int64)
+    number[arrival] = np.arange(len(known), dtype=np.int64)
+    return Reactions(
+        participants=number[row_user],
+        statements=table[:, 2].copy(),
+        votes=table[:, 3].astype(np.int8),
+        users=known[arrival],
+        reaction_ids=ids.copy(),
+        updated_ms=table[:, 4].copy() if with_times else None,
+    )
 
 
 def out_of_date(conversations: QuerySet[Conversation] | None = None) -> list[Conversation]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from coopgov.audit.services import audit_record
 from coopgov.conversations.models import STATEMENT_MAX_LENGTH, Conversation, MapSnapshot, Reaction, Statement
+from coopgov.conversations.selectors import reactions_by_arrival
 from coopgov.domain.opinion import OpinionMap, PolisParameters, VoteMatrix, opinion_map
 from coopgov.organisation.models import Unit
 
@@ -335,11 +337,12 @@ def _enqueue_refresh(conversation_id: int) -> None:
 
 
 def _result(
-    computed: OpinionMap | None, texts: dict[int, str], shown: set[int], min_votes: int
+    computed: OpinionMap | None, texts: dict[int, str], shown: set[int], min_votes: int, users: Sequence[int]
 ) -> dict[str, Any]:
     """What the pages need from the map, in JSON: the statements shown with their counts (overall and
     per group), the groups with their representative statements, consensus, divisive statements, and
-    each participant in the map with their point and group, keyed by user id."""
+    each participant in the map with their point and group, keyed by user id (``users[p]`` is the
+    account of the map's participant ``p``)."""
     if computed is None:
         return {"version": 1, "min_votes": min_votes, "statements": {}, "groups": [], "points": {}}
     stats = computed.statement_stats
@@ -395,7 +398,7 @@ def _result(
             if str(d.statement) in statements
         ],
         "points": {
-            str(int(computed.participants[i])): [
+            str(users[int(computed.participants[i])]): [
                 round(float(computed.coordinates[i, 0]), 4),
                 round(float(computed.coordinates[i, 1]), 4),
                 int(computed.group_of[i]) if with_groups else -1,
@@ -409,36 +412,33 @@ def map_refresh(*, conversation: Conversation, now: datetime | None = None) -> M
     """Compute the conversation's opinion map from all its reactions and store it as the latest snapshot.
 
     Statements not accepted (pending, rejected) are moderated out: they neither place members nor appear.
-    The computation runs outside any transaction; the snapshot is written in one, and only the last
-    few snapshots of the conversation are kept.
+    The map's rows are the members in their order of arrival (``selectors.reactions_by_arrival``), as
+    Polis numbers its participants: the Polis export (``exporting``) writes the same numbers, so
+    ``coopgov opinions`` recounts it to this map. The computation runs outside any transaction; the
+    snapshot is written in one, and only the last few snapshots of the conversation are kept.
     """
     conversation = Conversation.objects.get(pk=conversation.pk)
-    rows = list(
-        Reaction.objects.filter(statement__conversation=conversation).values_list(
-            "user_id", "statement_id", "vote"
-        )
-    )
+    reactions = reactions_by_arrival(conversation)
     texts = dict(conversation.statements.values_list("pk", "text"))
     shown = set(conversation.statements.filter(status=Statement.Status.ACCEPTED).values_list("pk", flat=True))
-    voted = {sid for _u, sid, _v in rows}
+    voted = {int(s) for s in np.unique(reactions.statements)}
     min_votes = min(PARAMETERS.min_votes, len(voted & shown)) if voted & shown else PARAMETERS.min_votes
     computed = None
-    if rows:
-        users, statements, votes = zip(*rows, strict=True)
+    if len(reactions):
         computed = opinion_map(
-            VoteMatrix.from_votes(users, statements, votes),
+            VoteMatrix.from_votes(reactions.participants, reactions.statements, reactions.votes),
             moderated_out=frozenset(voted - shown),
             parameters=PARAMETERS,
         )
-    result = _result(computed, texts, shown, min_votes)
-    shown_rows = [r for r in rows if r[1] in shown]
+    result = _result(computed, texts, shown, min_votes, reactions.users.tolist())
+    on_shown = np.isin(reactions.statements, np.fromiter(shown, dtype=np.int64, count=len(shown)))
     with transaction.atomic():
         snapshot = MapSnapshot.objects.create(
             conversation=conversation,
             computed_at=now or timezone.now(),
-            participants=len({u for u, _s, _v in shown_rows}),
+            participants=len(np.unique(reactions.participants[on_shown])),
             statements=len(shown),
-            votes=len(shown_rows),
+            votes=int(on_shown.sum()),
             result=result,
         )
         old = conversation.snapshots.order_by("-computed_at", "-id").values_list("pk", flat=True)[

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:slug>/react/", views.react, name="react"),
     path("<slug:slug>/statements/", views.statement_submit, name="submit"),
     path("<slug:slug>/close/", views.conversation_close, name="close"),
+    path("<slug:slug>/export/", views.conversation_export, name="export"),
     path("<slug:slug>/map/", views.conversation_map, name="map"),
     path("<slug:slug>/map/refresh/", views.map_refresh, name="map_refresh"),
     path("<slug:slug>/moderate/", views.moderation, name="moderate"),

@@ -3,17 +3,19 @@ moderation: parse, authorise, call one service or selector, render."""
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coopgov.conversations import selectors, services
+from coopgov.conversations import exporting, selectors, services
 from coopgov.conversations.forms import ConversationForm, ModerationForm, ReactionForm, StatementForm
 from coopgov.conversations.models import Conversation, Statement
 from coopgov.organisation.models import Unit
@@ -92,6 +94,7 @@ def _detail(
             "can_moderate": user.has_perm("conversations.moderate", conversation),
             "can_close": conversation.is_open
             and user.has_perm("conversations.close_conversation", conversation),
+            "can_export": user.has_perm("conversations.export_conversation", conversation),
             "next": selectors.next_statement(conversation, user) if can_react else None,
             "remaining": selectors.remaining(conversation, user),
             "reactions": selectors.reactions_of(conversation, user),
@@ -160,6 +163,23 @@ def conversation_close(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, _("The conversation is closed; its map stays readable."))
     return redirect(conversation)
+
+
+@login_required
+def conversation_export(request: HttpRequest, slug: str) -> FileResponse:
+    """The conversation in Polis's export format, a zip of its CSV files (``exporting``), built whole in
+    a temporary file before the first byte is sent."""
+    conversation = _conversation(slug, request.user, "conversations.export_conversation")
+    name = f"{conversation.slug}-polis-{timezone.localdate():%Y-%m-%d}"
+    # FileResponse closes (and so deletes) the file once sent; a with-block would close it first.
+    archive = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        exporting.export_to_zip(conversation, archive, folder=name)
+    except BaseException:
+        archive.close()
+        raise
+    archive.seek(0)
+    return FileResponse(archive, as_attachment=True, filename=f"{name}.zip", content_type="application/zip")
 
 
 @login_required
