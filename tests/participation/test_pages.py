@@ -176,11 +176,11 @@ def test_the_proposal_page_costs_the_same_queries_for_2_or_40_comments(
     assert large == PROPOSAL_PAGE_QUERIES, large
 
 
-# Session, user, roles, member places, unread notices, and the page's own reads (process page: process,
-# phases, count, ids of the page, its rows, supports, follow; proposal page: proposal, count and page of
-# threads, their replies, stances, amendments, attachments, support, follow, rolled-up sources). Pinned
-# exactly so a regression shows.
-PROCESS_PAGE_QUERIES = 13
+# Session, user, roles, the reader's standing in the unit (one query for a member), unread notices, and the
+# page's own reads (process page: process, phases, count, ids of the page, its rows, supports, follow;
+# proposal page: proposal, count and page of threads, their replies, stances, amendments, attachments,
+# support, follow, rolled-up sources, supports by standing). Pinned exactly so a regression shows.
+PROCESS_PAGE_QUERIES = 12
 PROPOSAL_PAGE_QUERIES = 16
 
 

@@ -54,11 +54,22 @@ class ProcessOut(Schema):
     unit: UnitOut
     phase: PhaseOut | None = Field(description="The phase in force")
     components: list[str]
+    audience: Literal["members", "stakeholders", "accounts"] = Field(
+        description="Who may propose, support and comment besides the unit's officers: `members` (the "
+        "unit's admitted members), `stakeholders` (the unit's stakeholders in the register: members, "
+        "candidates, clients, partners, mutualised staff), `accounts` (anyone with an account)"
+    )
     url: str
 
 
 class ProcessDetail(ProcessOut):
     phases: list[PhaseOut]
+
+
+class SupportsByStanding(Schema):
+    members: int = Field(description="Supports of admitted members of the unit")
+    stakeholders: int = Field(description="Supports of the unit's other stakeholders in the register")
+    accounts: int = Field(description="Supports of accounts outside the unit's register")
 
 
 class ProposalOut(Schema):
@@ -72,7 +83,10 @@ class ProposalOut(Schema):
     entered_by: str | None = Field(description="The relay or staff who entered it for the author, if any")
     status: str
     created_at: str
-    supports: int = Field(description="How many members support it")
+    supports: int = Field(description="How many support it, whatever their standing")
+    supports_by_standing: SupportsByStanding = Field(
+        description="The supports counted by the supporter's standing when they supported"
+    )
     comments: int = Field(description="How many comments it has (read them at /proposals/{id}/comments)")
     parent: int | None = Field(description="The parent-level proposal it was rolled up into")
     merged_into: int | None

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from coopgov.participation import services
-from coopgov.participation.models import Comment, Phase, Report
+from coopgov.participation.models import Audience, Comment, Phase, Report
 from coopgov.participation.texts import reader_language
 
 LANGUAGE_CHOICES = list(settings.LANGUAGES)
@@ -173,6 +173,10 @@ class PhaseSwitchForm(forms.Form):
 
 
 PHASE_KIND_CHOICES = list(Phase.Kind.choices)
+AUDIENCE_HELP = _(
+    "Everyone with an account may read the process; the unit's staff, relays, moderators and board take "
+    "part whatever you choose."
+)
 
 
 class ProcessForm(RefusalMixin, forms.Form):
@@ -197,10 +201,33 @@ class ProcessForm(RefusalMixin, forms.Form):
         initial=["information", "contribution", "deliberation", "decision", "follow_up"],
     )
     meetings = forms.BooleanField(label=_("This process also holds meetings"), required=False)
+    audience = forms.ChoiceField(
+        label=_("Who may propose, support and comment"),
+        choices=Audience.choices,
+        initial=Audience.MEMBERS,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=AUDIENCE_HELP,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = reader_language()
+
+    def clean_audience(self) -> str:
+        # Left unchosen, a process is for the unit's admitted members, as every process was before.
+        return self.cleaned_data.get("audience") or Audience.MEMBERS
+
+
+class AudienceForm(RefusalMixin, forms.Form):
+    """Staff change who may take part in a process (on the process page)."""
+
+    audience = forms.ChoiceField(
+        label=_("Who may propose, support and comment"),
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+        help_text=AUDIENCE_HELP,
+    )
 
 
 FEATURE_LABELS = {

@@ -76,10 +76,30 @@ class TitleAndTextInReaderLanguage:
         return shown(*self._as_written(self.TEXT_FIELD, self.TEXTS_FIELD))
 
 
+class Audience(models.TextChoices):
+    """Who may propose, support, comment (and amend, report) in a process, besides the unit's officers.
+
+    Reading stays open to every account whatever the audience (ADR 0020)."""
+
+    MEMBERS = "members", _("The admitted members of the unit")
+    STAKEHOLDERS = "stakeholders", _("The unit's stakeholders in the register")
+    ACCOUNTS = "accounts", _("Anyone with an account")
+
+
+class Standing(models.TextChoices):
+    """Where a person stands towards a unit (``coopgov.participation.audience.situation``): recorded on
+    each support, so a body reads the members' supports apart from the other stakeholders'."""
+
+    MEMBER = "member", _("admitted member")
+    STAKEHOLDER = "stakeholder", _("stakeholder in the register, not an admitted member")
+    ACCOUNT = "account", _("account outside the unit's register")
+
+
 class Process(TitleAndTextInReaderLanguage, models.Model):
     """A participatory process (a participatory space) of one unit, running through phases."""
 
     TEXT_FIELD, TEXTS_FIELD = "description", "descriptions"
+    Audience = Audience
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="processes")
     slug = models.SlugField(_("short name in addresses"), max_length=80)
@@ -89,6 +109,9 @@ class Process(TitleAndTextInReaderLanguage, models.Model):
     description = models.TextField(_("description"), blank=True)
     descriptions = models.JSONField(_("descriptions by language"), default=dict, blank=True)
     components = models.JSONField(_("components"), default=default_components, blank=True)
+    audience = models.CharField(
+        _("who may take part"), max_length=12, choices=Audience.choices, default=Audience.MEMBERS
+    )
     current_phase = models.ForeignKey(
         "Phase",
         verbose_name=_("current phase"),
@@ -114,7 +137,13 @@ class Process(TitleAndTextInReaderLanguage, models.Model):
         verbose_name = _("process")
         verbose_name_plural = _("processes")
         ordering = ("-created_at", "-id")
-        constraints = [models.UniqueConstraint(fields=["unit", "slug"], name="process_slug_unique_in_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "slug"], name="process_slug_unique_in_unit"),
+            models.CheckConstraint(
+                condition=Q(audience__in=["members", "stakeholders", "accounts"]),
+                name="process_audience_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_title
@@ -374,16 +403,26 @@ class Proposal(TitleAndTextInReaderLanguage, Moderated, MemberText):
 
 
 class Support(models.Model):
-    """One member's support for a proposal: at most one per member and proposal."""
+    """One account's support for a proposal: at most one per account and proposal. ``standing`` is where
+    the supporter stood towards the process's unit when they supported (a member, another stakeholder of
+    the register, an account outside it), so the supports can be read apart (ADR 0020)."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    standing = models.CharField(
+        _("standing"), max_length=12, choices=Standing.choices, default=Standing.MEMBER
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("support")
         verbose_name_plural = _("supports")
-        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="one_support_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="one_support_per_member"),
+            models.CheckConstraint(
+                condition=Q(standing__in=["member", "stakeholder", "account"]), name="support_standing_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.proposal_id}"

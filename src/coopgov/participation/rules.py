@@ -1,5 +1,6 @@
-"""Who may do what in a process: the unit's roles (inherited down the tree), membership of the unit,
-and the features the current phase switches on.
+"""Who may do what in a process: the unit's roles (inherited down the tree), the process's audience (the
+unit's admitted members, its stakeholders in the register, or any account: ``audience.py``), and the
+features the current phase switches on.
 
 The object of every permission is a process, or anything that leads to one (a proposal, a comment, an
 amendment, a report). Each permission is tested over role × where the role is held × phase in
@@ -14,7 +15,9 @@ import rules
 
 from coopgov.organisation.models import Unit
 from coopgov.organisation.selectors import user_has_role_in
+from coopgov.participation import audience
 from coopgov.participation.features import Feature
+from coopgov.participation.models import Standing
 
 
 def process_of(obj: Any) -> Any:
@@ -37,63 +40,29 @@ def unit_of(obj: Any) -> Unit | None:
     return process.unit if process is not None else None
 
 
-def _member_places(user: Any) -> tuple[list[str], list[str], set[int]]:
-    """The paths of the cooperatives where the user's person is an admitted member, of their home
-    antenna(s), and the ids of the communities they belong to — two queries, cached on the user object
-    for the request (as ``user_role_units`` does for roles)."""
-    cached = getattr(user, "_coopgov_member_places", None)
-    if cached is not None:
-        return cached
-    cooperatives: list[str] = []
-    antennas: list[str] = []
-    communities: set[int] = set()
-    person_id = getattr(user, "person_id", None)
-    if person_id is not None and getattr(user, "is_authenticated", False):
-        from coopgov.members.models import Membership
-
-        for coop_path, antenna_path in Membership.objects.filter(
-            person_id=person_id, status="admitted"
-        ).values_list("cooperative__path", "person__home_antenna__path"):
-            cooperatives.append(coop_path)
-            if antenna_path and antenna_path.startswith(coop_path):
-                antennas.append(antenna_path)
-        communities = _open_communities(person_id)
-    cached = (cooperatives, antennas, communities)
-    user._coopgov_member_places = cached
-    return cached
-
-
-def _open_communities(person_id: int) -> set[int]:
-    try:
-        from coopgov.organisation.models import CommunityMembership
-    except ImportError:  # pragma: no cover - before thematic communities exist
-        return set()
-    return set(
-        CommunityMembership.objects.filter(person_id=person_id, left_at__isnull=True).values_list(
-            "community_id", flat=True
-        )
-    )
-
-
 def is_member_of_unit(user: Any, unit: Unit | None) -> bool:
-    """Whether the user belongs to ``unit`` as a member.
+    """Whether the user belongs to ``unit`` as an admitted member (``audience.situation``).
 
     group: admitted member of any cooperative under it; cooperative: admitted member of it; antenna:
-    admitted member whose home antenna is this antenna (or below it); community: an open membership of it.
+    admitted member of its cooperative whose home antenna is this antenna (or below it); community: an
+    admitted member with an open membership of it (stakeholders may join open communities too).
     """
     if unit is None or not getattr(user, "is_authenticated", False):
         return False
-    cooperatives, antennas, communities = _member_places(user)
-    if unit.kind == Unit.Kind.COMMUNITY:
-        return unit.pk in communities
-    if unit.kind == Unit.Kind.ANTENNA:
-        return any(path.startswith(unit.path) for path in antennas)
-    return any(path.startswith(unit.path) for path in cooperatives)
+    return audience.situation(user, unit).standing == Standing.MEMBER
 
 
 @rules.predicate
 def is_member_here(user: Any, obj: Any = None) -> bool:
     return is_member_of_unit(user, unit_of(obj))
+
+
+@rules.predicate
+def is_in_audience(user: Any, obj: Any = None) -> bool:
+    """The process's audience (admitted members, the unit's stakeholders in the register, any account)
+    admits where the user stands towards its unit."""
+    process = process_of(obj)
+    return bool(process is not None and audience.in_audience(user, process))
 
 
 def _role_here(role: str) -> Any:
@@ -150,8 +119,9 @@ def is_open_proposal(user: Any, obj: Any = None) -> bool:
     return getattr(proposal, "status", None) == "published"
 
 
-# The people who may act in a unit: its members, and whoever holds a role there (inherited downward).
-takes_part_here = is_member_here | is_staff_here | is_relay_here | is_moderator_here | is_board_here
+# The people who may act in a process: those its audience admits (its unit's admitted members by default),
+# and whoever holds a role in the unit (inherited downward), whatever the audience.
+takes_part_here = is_in_audience | is_staff_here | is_relay_here | is_moderator_here | is_board_here
 moderates_here = is_moderator_here | is_staff_here
 
 rules.add_perm("participation.view_process", rules.is_authenticated)

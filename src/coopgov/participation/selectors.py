@@ -20,6 +20,7 @@ from coopgov.participation.models import (
     Process,
     Proposal,
     Report,
+    Standing,
     Support,
 )
 from coopgov.participation.texts import fold
@@ -155,6 +156,7 @@ class ProposalPage:
     can_moderate: bool
     stance_counts: dict[str, int]
     rolled_up_from: list[Proposal]
+    supports_by_standing: dict[str, int] = field(default_factory=dict)
 
 
 def proposal_for_page(pk: int) -> Proposal | None:
@@ -225,7 +227,22 @@ def proposal_page(proposal: Proposal, user: Any, comment_page: int = 1) -> Propo
         rolled_up_from=list(
             proposal.rolled_up_from.select_related("process__unit").order_by("process__unit__path", "id")
         ),
+        supports_by_standing=supports_by_standing([proposal.pk])[proposal.pk],
     )
+
+
+def supports_by_standing(proposal_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The supports of each proposal counted by the supporter's standing when they supported (members,
+    other stakeholders of the register, accounts outside it): one grouped query for them all."""
+    counts = {pk: dict.fromkeys(Standing.values, 0) for pk in proposal_ids}
+    for proposal_id, standing, n in (
+        Support.objects.filter(proposal_id__in=proposal_ids)
+        .values_list("proposal_id", "standing")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[proposal_id][standing] = n
+    return counts
 
 
 def open_reports(process: Process) -> list[Report]:
@@ -258,6 +275,7 @@ def process_row(process: Process) -> dict[str, Any]:
             "features": [f.value for f in phase.features()],
         },
         "components": list(process.components or []),
+        "audience": process.audience,
         "url": process.get_absolute_url(),
     }
 
@@ -274,6 +292,7 @@ def provenance_for(proposal_ids: list[int]) -> dict[int, list[Any]]:
 def proposal_rows(proposals: list[Proposal]) -> list[dict[str, Any]]:
     """API rows for proposals already loaded (one more query for the provenance of them all)."""
     provenance = provenance_for([p.pk for p in proposals])
+    by_standing = supports_by_standing([p.pk for p in proposals])
     rows = []
     for p in proposals:
         title, body = p.title_shown, p.body_shown
@@ -290,6 +309,11 @@ def proposal_rows(proposals: list[Proposal]) -> list[dict[str, Any]]:
                 "status": p.status,
                 "created_at": p.created_at.isoformat(),
                 "supports": p.support_count,
+                "supports_by_standing": {
+                    "members": by_standing[p.pk][Standing.MEMBER],
+                    "stakeholders": by_standing[p.pk][Standing.STAKEHOLDER],
+                    "accounts": by_standing[p.pk][Standing.ACCOUNT],
+                },
                 "comments": p.comment_count,
                 "parent": p.parent_id,
                 "merged_into": p.merged_into_id,

@@ -27,10 +27,12 @@ from coopgov.notifications.services import notify
 from coopgov.organisation.models import Unit
 from coopgov.participation import notifications as kinds
 from coopgov.participation import phase_calendar
+from coopgov.participation.audience import situation
 from coopgov.participation.features import Feature
 from coopgov.participation.models import (
     Amendment,
     Attachment,
+    Audience,
     Comment,
     Component,
     Follow,
@@ -39,6 +41,7 @@ from coopgov.participation.models import (
     Process,
     Proposal,
     Report,
+    Standing,
     Support,
 )
 from coopgov.participation.texts import search_text
@@ -181,10 +184,12 @@ def process_create(
     components: Sequence[str] = (Component.PROPOSALS,),
     phases: Sequence[PhasePlan] = (PhasePlan("information"), PhasePlan("contribution")),
     current: int = 0,
+    audience: str = Audience.MEMBERS,
 ) -> Process:
     """A process of ``unit`` with its phases (each starting with its kind's features); ``current`` is the
-    index of the phase in force."""
+    index of the phase in force; ``audience`` who may take part (the unit's admitted members by default)."""
     title = _text(title, field="title", limit=TITLE_MAX)
+    audience = _audience(audience)
     slug = slugify(slug or title)[:80] or "process"
     if Process.objects.filter(unit=unit, slug=slug).exists():
         raise ParticipationRefused(
@@ -210,6 +215,7 @@ def process_create(
         description=_text(description, field="description", limit=BODY_MAX, required=False),
         descriptions=dict(descriptions or {}),
         components=list(dict.fromkeys(str(c) for c in components)),
+        audience=audience,
         created_by=actor if isinstance(actor, User) else None,
     )
     rows = []
@@ -243,9 +249,42 @@ def process_create(
             "title": process.title,
             "phases": [p.kind for p in rows],
             "current": process.current_phase.kind,
+            "audience": audience,
         },
     )
     return process
+
+
+def _audience(value: str) -> str:
+    if value not in Audience.values:
+        raise ParticipationRefused(
+            "unknown_audience",
+            _("Choose who may take part: %(choices)s.") % {"choices": ", ".join(Audience.values)},
+            "audience",
+        )
+    return value
+
+
+@transaction.atomic
+def process_audience_set(*, process: Process, audience: str, actor: Any) -> Process:
+    """Who may propose, support and comment from now on. What was written before stays, and so does the
+    standing recorded with each support (a body still reads the members' supports apart)."""
+    audience = _audience(audience)
+    locked = Process.objects.select_for_update().select_related("unit").get(pk=process.pk)
+    before = locked.audience
+    if before != audience:
+        locked.audience = audience
+        locked.save(update_fields=["audience"])
+        audit_record(
+            actor=actor,
+            action="participation.audience_changed",
+            obj=locked,
+            unit=locked.unit,
+            before={"audience": before},
+            after={"audience": audience},
+        )
+    process.audience = locked.audience
+    return locked
 
 
 PHASE_FIELDS = ["current_phase", "phase_since", "phase_switched_by", "phase_held"]
@@ -618,18 +657,28 @@ def proposal_edit(*, proposal: Proposal, title: str, body: str, actor: Any) -> P
 
 @transaction.atomic
 def support_add(*, proposal: Proposal, user: User) -> Support:
-    """One support per member and proposal (the database refuses a second one)."""
-    locked = Proposal.objects.select_for_update(of=("self",)).select_related("process").get(pk=proposal.pk)
+    """One support per account and proposal (the database refuses a second one), recorded with where the
+    supporter stands towards the process's unit now (a member, another stakeholder, an account)."""
+    locked = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("process__unit").get(pk=proposal.pk)
+    )
     _require_open(locked)
     _require_feature(locked.process, Feature.SUPPORTING)
+    standing = situation(user, locked.process.unit).standing or Standing.ACCOUNT
     try:
         with transaction.atomic():
-            support = Support.objects.create(proposal=locked, user=user)
+            support = Support.objects.create(proposal=locked, user=user, standing=standing)
     except IntegrityError:
         raise ParticipationRefused("already_supported", _("You already support this proposal.")) from None
     Proposal.objects.filter(pk=locked.pk).update(support_count=F("support_count") + 1)
     count = locked.support_count + 1
-    audit_record(actor=user, action="participation.support_added", obj=locked, unit=locked.process.unit)
+    audit_record(
+        actor=user,
+        action="participation.support_added",
+        obj=locked,
+        unit=locked.process.unit,
+        after={"standing": standing},
+    )
     if count in kinds.SUPPORT_MILESTONES:
         notify(
             recipients=_followers(proposal=locked),

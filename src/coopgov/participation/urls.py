@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/<slug:slug>/", views.process_detail, name="process"),
     path("<int:pk>/phase/switch/", views.process_phase, name="process_phase"),
     path("<int:pk>/phase/calendar/", views.process_calendar, name="process_calendar"),
+    path("<int:pk>/audience/set/", views.process_audience, name="process_audience"),
     path("<int:pk>/propose/new/", views.proposal_create, name="propose"),
     path("<int:pk>/moderation/queue/", views.moderation, name="moderation"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coopgov.accounts.models import User
 from coopgov.organisation.models import Unit
-from coopgov.participation import forms, selectors, services
+from coopgov.participation import audience, forms, selectors, services
 from coopgov.participation.diff import word_diff
 from coopgov.participation.features import Feature
 from coopgov.participation.models import Amendment, Attachment, Comment, Component, Process, Proposal, Report
@@ -80,6 +80,7 @@ def process_create(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 components=components,
                 phases=[services.PhasePlan(kind) for kind in order],
+                audience=data["audience"],
                 actor=_me(request),
             )
         except ParticipationRefused as refused:
@@ -105,6 +106,8 @@ def process_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "sorts": sort_labels(),
         "can_propose": request.user.has_perm("participation.propose", process),
         "can_manage": request.user.has_perm("participation.manage_process", process),
+        "why": audience.explain(request.user, process),
+        "audience_form": forms.AudienceForm(initial={"audience": process.audience}),
         "can_moderate": page.open_reports or request.user.has_perm("participation.moderate", process),
         "phase_form": forms.PhaseSwitchForm(phases=page.phases, initial={"phase": process.current_phase_id}),
         "features": [(f, process.feature_on(f)) for f in Feature],
@@ -146,6 +149,23 @@ def process_phase(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, _("Choose one of this process's phases."))
+    return redirect(process)
+
+
+@login_required
+@require_POST
+def process_audience(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's staff change who may propose, support and comment in the process."""
+    process = _process(request, pk)
+    _check(request, "participation.manage_process", process)
+    form = forms.AudienceForm(request.POST)
+    if form.is_valid():
+        services.process_audience_set(
+            process=process, audience=form.cleaned_data["audience"], actor=_me(request)
+        )
+        messages.success(request, _("Who may take part has been saved."))
+    else:
+        messages.error(request, _("Choose who may propose, support and comment."))
     return redirect(process)
 
 
@@ -247,12 +267,19 @@ def _proposal_context(request: HttpRequest, proposal: Proposal, **forms_given: A
     for amendment in page.amendments:
         amendment.diff = word_diff(amendment.base_body, amendment.body)  # type: ignore[attr-defined]
     user = request.user
+    can_support = user.has_perm("participation.support", proposal)
+    why = audience.explain(user, proposal.process)
     return {
         "pp": page,
+        "why": why,
+        # The phase takes supports but the audience leaves the reader out: the page says why.
+        "support_refused": not can_support
+        and not why.takes_part
+        and proposal.process.feature_on(Feature.SUPPORTING),
         "proposal": proposal,
         "process": proposal.process,
         "is_author": proposal.author_id == user.pk,
-        "can_support": user.has_perm("participation.support", proposal),
+        "can_support": can_support,
         "can_comment": user.has_perm("participation.comment", proposal),
         "can_amend": user.has_perm("participation.amend", proposal),
         "can_edit": user.has_perm("participation.edit_proposal", proposal),
