@@ -133,3 +133,31 @@ def test_exporting_before_publication_is_refused_and_writes_nothing(org, tmp_pat
     assert not (tmp_path / "x.json").exists()
     with pytest.raises(CommandError, match="no result yet"):
         run("result", "--item", str(item.pk))
+
+
+def test_recounting_a_motion_under_a_per_college_quorum_gives_the_stored_result(org, tmp_path):
+    """The cooperative's own preset asks 1/4 of each collège's electorate (docs/adr/0018): collège 4, two
+    members, none voting, misses it (0 < 1/2). The exported file carries the per-collège quorum with each
+    collège's electorate, so `coopgov tally` finds the same: quorum not reached, not adopted."""
+    from coopgov.decisions import presets
+    from tests.decisions.test_college_quorum import EACH_COLLEGE
+    from tests.decisions.test_manage import officer
+
+    presets.own_preset_create(cooperative=org.fr, fields=EACH_COLLEGE, actor=officer("staff", org.fr))
+    voters = {code: members_in(org, org.fr, 2, category=code) for code in ("1", "2", "3", "4")}
+    a = assembly(org.fr, preset="each-college")
+    item = motion(a)
+    convene(a)
+    services.item_open(item=item, actor=ACTOR)
+    for code in ("1", "2", "3"):
+        cast(item, a, voters[code][0], "yes")
+    close_and_count(item, seed="2027")
+    services.result_publish(item=item, actor=ACTOR)
+    path = tmp_path / "ballots.json"
+    run("export_ballots", "--item", str(item.pk), str(path))
+    assert json.loads(path.read_text())["rule"]["college_quorum"] == "1/4"
+    stored = json.loads(run("result", "--item", str(item.pk), "--format", "json"))
+    recounted = recount(path, stored)
+    assert {k: stored[k] for k in recounted} == recounted
+    assert recounted["explanation"]["quorum"]["colleges"]["4"]["quorum_reached"] is False
+    assert stored["quorum_reached"] is False and stored["adopted"] is False

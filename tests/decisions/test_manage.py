@@ -84,7 +84,7 @@ def test_the_new_assembly_form_starts_from_the_statutory_preset_of_the_country_a
     assert form.initial["notice_days"] == 15
     # Only the presets of France are offered, with their source in the law.
     offered = [value for value, _label in form.fields["preset"].choices]
-    assert offered == ["", "fr-scic-sa-ago", "fr-scic-sa-age"]
+    assert offered == ["", "fr-scic-sa-ago", "fr-scic-sa-age", "fr-sa-board"]
     assert "L225-96" in page.content.decode()
 
 

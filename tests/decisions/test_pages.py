@@ -229,3 +229,18 @@ def test_a_statute_change_without_its_quorum_is_not_adopted_and_the_page_says_wh
     login(client, voters[0])
     page = client.get(f"/assemblies/{a.pk}/items/{item.pk}/result/", **EN).content.decode()
     assert "Not adopted" in page and "Quorum not reached." in page
+
+
+def test_the_assembly_page_names_each_item_s_counting_method_in_words(client, org, open_motion):
+    a, _item, (voter, *_rest) = open_motion
+    login(client, voter)
+    page = client.get(f"/assemblies/{a.pk}/", **EN).content.decode()
+    assert "motion (for, against, abstain)" in page
+    page = client.get(f"/assemblies/{a.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "motion (pour, contre, abstention)" in page
+
+
+def test_every_counting_method_has_a_name_in_words() -> None:
+    from coopgov.decisions.models import METHOD_KINDS, METHOD_LABELS
+
+    assert set(METHOD_LABELS) == set(METHOD_KINDS)

@@ -72,6 +72,7 @@ def test_staff_add_a_stricter_preset_which_is_audited_and_offered_beside_the_law
         "be-sc-ordinary",
         "be-sc-statutes",
         "be-sc-object",
+        "be-sc-board",
         "smart-statutes",
     ]
     # FR's assemblies are not offered BE's own preset.
@@ -338,6 +339,7 @@ def test_the_api_lists_the_laws_and_the_cooperatives_presets_read_only(client, o
         ("be-sc-ordinary", False),
         ("be-sc-statutes", False),
         ("be-sc-object", False),
+        ("be-sc-board", False),
         ("smart-statutes", True),
     ]
     smart = response.json()[-1]

@@ -119,6 +119,9 @@ class PresetOut(Schema):
     )
     quorum_first: str
     quorum_second: str
+    college_quorum: str = Field(
+        "", description="A share of each collège's electorate every collège must reach; empty for none"
+    )
     threshold: str
     base: str
     source: str

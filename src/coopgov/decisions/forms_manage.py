@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from coopgov.accounts.models import User
 from coopgov.decisions import presets
-from coopgov.decisions.models import METHOD_KINDS, Assembly, Item
+from coopgov.decisions.models import METHOD_KINDS, METHOD_LABELS, Assembly, Item
 from coopgov.decisions.services_manage import OptionSpec, Problem
 from coopgov.domain.voting.motion import PRESETS, THRESHOLDS, Base
 from coopgov.members.models import Category
@@ -158,7 +158,7 @@ class ItemForm(forms.Form):
     )
     method = forms.ChoiceField(
         label=gettext_lazy("Counting method"),
-        choices=[(m, m) for m in METHOD_KINDS],
+        choices=[(m, f"{METHOD_LABELS[m]} ({m})") for m in METHOD_KINDS],
         help_text=gettext_lazy(
             "motion for a motion; an election or poll method otherwise (see coopgov tally)."
         ),
@@ -327,6 +327,15 @@ class PresetForm(forms.Form):
         max_length=12,
         help_text=gettext_lazy("A share of the electorate present or represented, such as 1/5; 0 for none."),
     )
+    college_quorum = forms.CharField(
+        label=gettext_lazy("Quorum in each collège"),
+        max_length=12,
+        required=False,
+        help_text=gettext_lazy(
+            "Optional: a share of each collège's own electorate that every collège must reach, such as "
+            "1/10; empty for none. Only for a cooperative that votes by collège."
+        ),
+    )
     threshold = forms.ChoiceField(label=gettext_lazy("Majority"))
     base = forms.ChoiceField(label=gettext_lazy("Majority of"))
     statutes_article = forms.CharField(
@@ -371,6 +380,7 @@ def preset_initial(own: Any) -> dict[str, Any]:
         "meeting_kind": own.meeting_kind,
         "quorum_first": own.quorum_first,
         "quorum_second": own.quorum_second,
+        "college_quorum": own.college_quorum,
         "threshold": own.threshold,
         "base": own.base,
         "statutes_article": own.statutes_article,

@@ -115,6 +115,10 @@ def _preset_text(assembly: Assembly, key: str) -> str:
         "majority": snapshot["threshold"],
         "base": snapshot["base"],
     }
+    if snapshot.get("college_quorum"):
+        rule += "; " + _("quorum %(quorum)s of its own electorate in each collège") % {
+            "quorum": snapshot["college_quorum"]
+        }
     if snapshot["own"]:
         return _("%(label)s (statutes, %(article)s; at least %(law)s): %(rule)s") % {
             "label": presets.label_of(snapshot),
@@ -359,6 +363,29 @@ def _item_section(item: Item, result: Result | None) -> Section:
             ),
         )
     )
+    by_college = quorum.get("colleges") or {}
+    if by_college:
+        blocks.append(
+            Table(
+                caption=_("Quorum in each collège: %(quorum)s of its own electorate")
+                % {"quorum": quorum.get("college_quorum", "—")},
+                header=(
+                    _("Collège"),
+                    _("Present or represented (weighted)"),
+                    _("Quorum required (weighted)"),
+                    _("Quorum reached"),
+                ),
+                rows=tuple(
+                    (
+                        str(name),
+                        _number(row.get("present_or_represented")),
+                        _number(row.get("required")),
+                        _yes_no(row.get("quorum_reached")),
+                    )
+                    for name, row in sorted(by_college.items())
+                ),
+            )
+        )
     blocks.append(_outcome(item, result, names))
     caption, numbers = charts.result_numbers(result.result, names)
     if numbers:

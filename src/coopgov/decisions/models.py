@@ -35,6 +35,22 @@ METHOD_KINDS: dict[str, str] = {
 }
 #: Budget methods: counted by the budgeting engine on a Pabulib file (see coopgov.decisions.counting).
 BUDGET_METHODS = ("greedy", "equal-shares")
+#: Each counting method's name as members read it (the code stays what `coopgov tally` takes).
+METHOD_LABELS = {
+    "motion": _("motion (for, against, abstain)"),
+    "plurality": _("plurality"),
+    "approval": _("approval voting"),
+    "score": _("score voting"),
+    "majority-judgment": _("majority judgment"),
+    "schulze": _("Schulze method (ranked)"),
+    "ranked-pairs": _("ranked pairs"),
+    "irv": _("instant-runoff vote"),
+    "stv-scottish": _("single transferable vote (Scottish rules)"),
+    "stv-meek": _("single transferable vote (Meek)"),
+    "for-withhold": _("for or withhold, per candidate"),
+    "greedy": _("participatory budget: most approvals first"),
+    "equal-shares": _("participatory budget: method of equal shares"),
+}
 DEFAULT_GRADES = ["excellent", "very good", "good", "fair", "poor", "reject"]
 
 
@@ -222,6 +238,10 @@ class Item(models.Model):
         return METHOD_KINDS[self.method]
 
     @property
+    def method_label(self) -> str:
+        return str(METHOD_LABELS.get(self.method, self.method))
+
+    @property
     def permission_unit(self) -> Unit:
         return self.assembly.unit
 
@@ -249,6 +269,9 @@ class CooperativePreset(models.Model):
     threshold = models.CharField(_("majority"), max_length=12, choices=[(name, name) for name in THRESHOLDS])
     base = models.CharField(_("majority of"), max_length=24, choices=[(b.value, b.value) for b in Base])
     statutes_article = models.CharField(_("article of the statutes"), max_length=200)
+    # Empty, or a share of each collège's own electorate that every collège must reach (as text, 1/10):
+    # applied where motions are counted by collège (MotionRule.college_quorum, docs/adr/0018).
+    college_quorum = models.CharField(_("quorum in each collège"), max_length=12, blank=True)
     # The description in its first language, and in each language it was written in (ADR 0003).
     label = models.CharField(_("description"), max_length=200)
     labels = models.JSONField(_("descriptions by language"), default=dict, blank=True)

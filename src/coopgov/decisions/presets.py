@@ -11,7 +11,7 @@ into ``Assembly.presets_frozen``, and from then on only that copy is read (docs/
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -51,7 +51,12 @@ DEFAULT_PRESETS: dict[tuple[str, str], str] = {
     ("BE", Assembly.Kind.EXTRAORDINARY): "be-sc-statutes",
     ("FR", Assembly.Kind.ORDINARY): "fr-scic-sa-ago",
     ("FR", Assembly.Kind.EXTRAORDINARY): "fr-scic-sa-age",
+    ("BE", Assembly.Kind.BOARD): "be-sc-board",
+    ("FR", Assembly.Kind.BOARD): "fr-sa-board",
 }
+# The law's presets of a board meeting (the others are a general meeting's): a board meeting uses one of
+# them, or an own preset based on one, and a general meeting never does (docs/adr/0018).
+BOARD_PRESETS = frozenset({"be-sc-board", "fr-sa-board"})
 
 
 BASE_LABELS = {
@@ -103,6 +108,7 @@ def legal_snapshot(name: str) -> dict[str, Any]:
         "source": preset.source,
         "statutes_article": "",
         "version": None,
+        "college_quorum": "",
     }
 
 
@@ -121,6 +127,7 @@ def own_snapshot(own: CooperativePreset) -> dict[str, Any]:
         "source": own.statutes_article,
         "statutes_article": own.statutes_article,
         "version": own.version,
+        "college_quorum": own.college_quorum,
     }
 
 
@@ -196,17 +203,44 @@ def rule_for(
     college_weights: dict[str, Fraction] | None = None,
     college_bounds: CollegeBounds | None = SCIC_COLLEGE_BOUNDS,
     cap: Fraction | None = None,
+    by_college: bool = False,
 ) -> MotionRule:
-    """The MotionRule of a preset snapshot on the convocation held (none: simple majority, no quorum)."""
+    """The MotionRule of a preset snapshot on the convocation held (none: simple majority, no quorum).
+
+    ``by_college``: the count is by collège, so the preset's per-collège quorum (if any) applies too —
+    each collège must reach it over its own electorate (``MotionRule.college_quorum``). A snapshot frozen
+    before presets had one has none."""
     if snapshot is None:
         return MotionRule(college_weights=college_weights, college_bounds=college_bounds, cap=cap)
-    return rule_from_meeting_preset(
+    rule = rule_from_meeting_preset(
         meeting_preset(snapshot),
         convocation=convocation,
         college_weights=college_weights,
         college_bounds=college_bounds,
         cap=cap,
     )
+    college_quorum = college_quorum_of(snapshot)
+    if by_college and college_quorum is not None:
+        rule = replace(rule, college_quorum=college_quorum)
+    return rule
+
+
+def college_quorum_of(snapshot: dict[str, Any] | None) -> Fraction | None:
+    """The per-collège quorum of a preset snapshot, or None when it has none."""
+    text = (snapshot or {}).get("college_quorum") or ""
+    return to_fraction(text, what="college_quorum") if text else None
+
+
+def is_board_preset(cooperative: Unit, key: str) -> bool:
+    """Whether a preset key is a board meeting's: a legal board preset, or an own preset based on one."""
+    if key in PRESETS:
+        return key in BOARD_PRESETS
+    based_on = (
+        CooperativePreset.objects.filter(cooperative=cooperative, key=key)
+        .values_list("based_on", flat=True)
+        .first()
+    )
+    return based_on in BOARD_PRESETS
 
 
 def explanation(snapshot: dict[str, Any] | None, convocation: int) -> dict[str, Any] | None:
@@ -290,6 +324,7 @@ OWN_FIELDS = (
     "base",
     "statutes_article",
     "labels",
+    "college_quorum",
 )
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
 
@@ -315,6 +350,7 @@ FIELD_NAMES = {
     "quorum_second": lambda: _("quorum on second convocation"),
     "threshold": lambda: _("majority"),
     "base": lambda: _("majority of"),
+    "college_quorum": lambda: _("quorum in each collège"),
 }
 
 
@@ -330,6 +366,47 @@ def _quorum(text: str, field: str, problems: list[Problem]) -> Fraction | None:
     return value
 
 
+def _college_quorum(cooperative: Unit, text: str, based_on: str, problems: list[Problem]) -> None:
+    """A per-collège quorum: empty for none, else a share above 0 and at most 1 of each collège's own
+    electorate; only for a cooperative that votes by collège, and not at a board meeting (whose directors
+    vote in no collège)."""
+    if not text.strip():
+        return
+    field = "college_quorum"
+    try:
+        value = to_fraction(text.strip(), what=field)
+    except (TypeError, ValueError):
+        problems.append(
+            Problem(field, _("Write the quorum in each collège as a share such as 1/10, or leave it empty."))
+        )
+        return
+    if not 0 < value <= 1:
+        problems.append(
+            Problem(
+                field,
+                _(
+                    "The quorum in each collège is a share of the collège's electorate, above 0 and at "
+                    "most 1."
+                ),
+            )
+        )
+        return
+    profile = getattr(cooperative, "profile", None)
+    if profile is None or not profile.uses_colleges:
+        problems.append(
+            Problem(
+                field, _("The cooperative does not vote by collège: leave the quorum in each collège empty.")
+            )
+        )
+    elif based_on in BOARD_PRESETS:
+        problems.append(
+            Problem(
+                field,
+                _("Directors vote in no collège: a board meeting's preset has no quorum in each collège."),
+            )
+        )
+
+
 def preset_problems(
     cooperative: Unit, fields: dict[str, Any], *, editing: CooperativePreset | None = None
 ) -> list[Problem]:
@@ -337,7 +414,8 @@ def preset_problems(
 
     Rules: a key of lower-case letters, digits and dashes, unique in the cooperative and never a legal
     preset's name; a legal preset of the cooperative's country as the floor; quorums as shares of the
-    electorate; an article of the statutes and a description in at least one language; at most one
+    electorate; an optional quorum in each collège (a share above 0 and at most 1, for a cooperative
+    that votes by collège); an article of the statutes and a description in at least one language; at most one
     active default per kind of meeting; and never less demanding than the floor (the domain's
     ``weaknesses``: the statutes may ask more than the law, never less).
     """
@@ -365,6 +443,7 @@ def preset_problems(
         )
     first = _quorum(str(fields.get("quorum_first", "")), "quorum_first", problems)
     second = _quorum(str(fields.get("quorum_second", "")), "quorum_second", problems)
+    _college_quorum(cooperative, str(fields.get("college_quorum") or ""), based_on, problems)
     threshold = fields.get("threshold", "")
     if threshold not in THRESHOLDS:
         problems.append(Problem("threshold", _("Choose a majority.")))
@@ -443,6 +522,9 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
         "statutes_article": str(fields["statutes_article"]).strip(),
         "labels": labels,
         "label": next(labels[code] for code in ("fr", "nl", "en", *labels) if code in labels),
+        "college_quorum": exact(to_fraction(cq))
+        if (cq := str(fields.get("college_quorum") or "").strip())
+        else "",
     }
 
 
@@ -458,6 +540,7 @@ def _audited(own: CooperativePreset) -> dict[str, Any]:
         "statutes_article": own.statutes_article,
         "labels": own.labels,
         "version": own.version,
+        "college_quorum": own.college_quorum,
     }
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from coopgov.decisions.electorate import Seat, seat_reason
 from coopgov.decisions.models import Assembly, ElectorateEntry, Item, Participation, Proxy, Result
+from coopgov.members.models import Person
+from coopgov.organisation.models import Body, Mandate
 
 
 def assemblies() -> QuerySet[Assembly]:
@@ -46,6 +50,51 @@ def assembly_summary(assembly: Assembly) -> dict[str, Any]:
         "status": assembly.status,
         "items": items,
     }
+
+
+def board_seats(cooperative_id: int, record_date: date) -> dict[int, Seat]:
+    """Each person holding a mandate on the cooperative's board on the record date: it began on or before
+    that day and had not ended before it. A person with two such mandates keeps the earlier one."""
+    mandates = Mandate.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=record_date),
+        body__unit_id=cooperative_id,
+        body__kind=Body.Kind.BOARD,
+        starts_on__lte=record_date,
+    ).order_by("starts_on", "pk")
+    seats: dict[int, Seat] = {}
+    for m in mandates:
+        seats.setdefault(
+            m.person_id,
+            Seat(starts_on=m.starts_on, appointed_how=m.appointed_how, ratified_on=m.ratified_on),
+        )
+    return seats
+
+
+def board_voters(assembly: Assembly) -> list[dict[str, Any]]:
+    """Who votes at a board meeting and why, by name: once convened, the directors frozen in its
+    electorate; before, the persons holding a mandate on the board on the record date as the register
+    stands now. Empty for any other kind of meeting. Two queries."""
+    if assembly.kind != Assembly.Kind.BOARD:
+        return []
+    reasons: list[tuple[Person, dict[str, Any]]]
+    if assembly.status == Assembly.Status.DRAFT:
+        when = assembly.record_date.isoformat()
+        seats = board_seats(assembly.cooperative_id, assembly.record_date)
+        persons = Person.objects.in_bulk(list(seats))
+        reasons = [(persons[person_id], seat_reason(seat, when)) for person_id, seat in seats.items()]
+    else:
+        entries = ElectorateEntry.objects.filter(assembly=assembly, eligible=True).select_related(
+            "membership__person"
+        )
+        reasons = [
+            (e.membership.person, next((r for r in e.reasons if r.get("code") == "board_seat"), {}))
+            for e in entries
+        ]
+    rows = [
+        {"name": person.display_name, "since": reason.get("since", ""), "how": reason.get("how", "")}
+        for person, reason in reasons
+    ]
+    return sorted(rows, key=lambda r: (r["name"].casefold(), r["since"]))
 
 
 def entry_of(assembly: Assembly, person: Any) -> ElectorateEntry | None:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 import coopgov
 from coopgov.audit.services import audit_record, audit_record_concurrent
 from coopgov.db import analyze
-from coopgov.decisions.electorate import Standing, eligibility
+from coopgov.decisions.electorate import Seat, Standing, eligibility
 from coopgov.decisions.models import (
     DEFAULT_GRADES,
     Assembly,
@@ -46,6 +46,7 @@ from coopgov.decisions.models import (
     Proxy,
     Result,
 )
+from coopgov.decisions.selectors import board_seats
 from coopgov.domain.formats.json_ballots import (
     BallotFile,
     BallotFileError,
@@ -58,7 +59,7 @@ from coopgov.domain.voting import weights as voting_weights
 from coopgov.domain.voting.for_withhold import invalid_mark
 from coopgov.domain.voting.motion import SCIC_COLLEGE_BOUNDS, MotionRule
 from coopgov.domain.voting.numbers import json_number
-from coopgov.members.models import Category, Membership, ShareMovement
+from coopgov.members.models import Category, Membership, Person, ShareMovement
 from coopgov.organisation.models import Unit
 from coopgov.tools.tally import UsageError, tally_file
 
@@ -85,8 +86,43 @@ def _in_unit(membership: Membership, assembly: Assembly) -> bool:
     return antenna is not None and antenna.path.startswith(assembly.unit.path)
 
 
+def _board_seats_or_refuse(assembly: Assembly) -> dict[int, Seat]:
+    """The directors of a board meeting; convening is refused when there are none, or when a director has
+    no membership in the register (the electorate is built from it, docs/adr/0018)."""
+    seats = board_seats(assembly.cooperative_id, assembly.record_date)
+    if not seats:
+        raise DecisionRefused(
+            "no_directors",
+            _(
+                "Nobody held a mandate on the cooperative's board on the record date (%(date)s): record the "
+                "directors' mandates before convening a board meeting."
+            )
+            % {"date": assembly.record_date.isoformat()},
+        )
+    members = set(
+        Membership.objects.filter(cooperative_id=assembly.cooperative_id, person_id__in=seats).values_list(
+            "person_id", flat=True
+        )
+    )
+    missing = sorted(str(p) for p in Person.objects.filter(pk__in=set(seats) - members))
+    if missing:
+        raise DecisionRefused(
+            "director_not_in_register",
+            _(
+                "These directors have no membership of the cooperative in the register, so they cannot be "
+                "convened: %(names)s."
+            )
+            % {"names": ", ".join(missing)},
+        )
+    return seats
+
+
 def _freeze_electorate(assembly: Assembly) -> tuple[int, int]:
-    """One entry per membership of the cooperative, as it stood at the record date (see electorate.py)."""
+    """One entry per membership of the cooperative, as it stood at the record date (see electorate.py).
+    At a board meeting only the directors on the record date are in it, one vote each, in no collège's
+    weighting (the entry keeps the member's category, which the count of a board meeting ignores)."""
+    board = assembly.kind == Assembly.Kind.BOARD
+    seats = _board_seats_or_refuse(assembly) if board else {}
     memberships = (
         # Every membership, later candidacies included, so each member can read why they are in or out.
         Membership.objects.filter(cooperative=assembly.cooperative)
@@ -107,11 +143,15 @@ def _freeze_electorate(assembly: Assembly) -> tuple[int, int]:
             ended_on=m.ended_on,
             paid_eur=paid.get(m.pk, ZERO),
             in_unit=_in_unit(m, assembly),
+            seat=seats.get(m.person_id),
         )
         ok, reasons = eligibility(
-            standing, record_date=assembly.record_date, requires_paid_shares=assembly.requires_paid_shares
+            standing,
+            record_date=assembly.record_date,
+            requires_paid_shares=assembly.requires_paid_shares,
+            board=board,
         )
-        if ok:
+        if ok and not board:
             reasons.append({"code": "in_college", "college": m.category.code})
         entries.append(
             ElectorateEntry(
@@ -330,8 +370,10 @@ def proxy_give(
     """A member gives their proxy to another member of the electorate (or staff enters a paper proxy).
 
     Rule: loi n° 47-1775 art. 9, CSA art. 6:71 and the statutes: the holder must be a member of the
-    electorate; one proxy per giver; at most ``max_proxies_per_holder`` per holder; within the collège
-    where the statutes say so. Checked again when the proxy is used (at closing).
+    electorate; one proxy per giver; at most ``max_proxies_per_holder`` per holder (0: the statutes allow
+    none); within the collège where the statutes say so. Checked again when the proxy is used (at
+    closing). At a board meeting the electorate is the directors, so a proxy goes from a director to a
+    director (C. com. R225-19: at most one per director, checked when the meeting is created).
     """
     _open_for_proxies(Assembly.objects.select_for_update().get(pk=assembly.pk))
     giver = ElectorateEntry.objects.select_for_update().get(pk=giver.pk)
@@ -358,6 +400,8 @@ def proxy_give(
     if assembly.proxies_same_college and giver.college != holder.college:
         raise DecisionRefused("other_college", _("The statutes allow a proxy only within your collège."))
     cap = assembly.max_proxies_per_holder
+    if cap == 0:
+        raise DecisionRefused("no_proxies", _("The statutes allow no proxy at this meeting."))
     if (
         cap is not None
         and Proxy.objects.filter(assembly=assembly, holder=holder, revoked_at__isnull=True).count() >= cap
@@ -580,8 +624,11 @@ def _fraction(value: Decimal | None) -> Fraction:
 
 
 def _colleges(item: Item) -> dict[str, Fraction] | None:
+    """The collège weights a motion is counted by; none at a board meeting (one director, one vote)."""
     profile = getattr(item.assembly.cooperative, "profile", None)
     if profile is None or not profile.uses_colleges or item.college:
+        return None
+    if item.assembly.kind == Assembly.Kind.BOARD:
         return None
     return {
         c.code: _fraction(c.college_weight)
@@ -591,18 +638,23 @@ def _colleges(item: Item) -> dict[str, Fraction] | None:
 
 def motion_rule(item: Item, colleges: Mapping[str, Fraction] | None) -> MotionRule:
     """The rule of a motion: the item's decision type, else the assembly's preset, on the convocation being
-    held, with the cooperative's collège weights and per-person cap."""
+    held, with the cooperative's collège weights, per-collège quorum and per-person cap. A board meeting
+    has no vote cap (one director, one vote; the cap of the CNC approval is on members' votes); the
+    per-collège quorum applies where the count is by collège."""
     from coopgov.decisions import presets  # presets builds on this module's DecisionRefused
 
     assembly = item.assembly
     profile = getattr(assembly.cooperative, "profile", None)
     cap = Fraction(profile.vote_cap_ratio) if profile is not None and profile.vote_cap_ratio else None
+    if assembly.kind == Assembly.Kind.BOARD:
+        cap = None
     return presets.rule_for(
         presets.item_preset(item),
         convocation=assembly.convocation,
         college_weights=dict(colleges) if colleges is not None else None,
         college_bounds=SCIC_COLLEGE_BOUNDS,
         cap=cap,
+        by_college=colleges is not None,
     )
 
 

@@ -207,6 +207,58 @@ def _offered_keys(cooperative: Unit) -> set[str]:
     return {key for key, _text in presets.offered(cooperative)}
 
 
+def _preset_kind_problems(cooperative: Unit, kind: str, preset: str) -> list[Problem]:
+    """A board meeting decides by a board preset, a members' meeting never does (docs/adr/0018)."""
+    board_preset = presets.is_board_preset(cooperative, preset)
+    if kind == Assembly.Kind.BOARD and not board_preset:
+        return [Problem("preset", _("A board meeting decides by a board preset: choose one."))]
+    if kind != Assembly.Kind.BOARD and board_preset:
+        return [Problem("preset", _("This preset is a board meeting's: choose one of a members' meeting."))]
+    return []
+
+
+# C. com. R225-19: where the statutes allow it, a director may represent one other director at a meeting.
+FR_BOARD_PROXIES_PER_DIRECTOR = 1
+
+
+def _board_problems(country: str, fields: dict[str, Any]) -> list[Problem]:
+    """A board meeting gathers the directors, one vote each: no relays, no collèges, no paid-in shares;
+    proxies only between directors and, for a French SA, at most one per director (R225-19)."""
+    problems = []
+    if fields.get("allow_delegation_to_relays"):
+        problems.append(
+            Problem(
+                "allow_delegation_to_relays",
+                _("Directors do not delegate their vote to relays: at a board meeting, untick this."),
+            )
+        )
+    if fields.get("proxies_same_college"):
+        problems.append(
+            Problem(
+                "proxies_same_college", _("Directors vote in no collège: at a board meeting, untick this.")
+            )
+        )
+    if fields.get("requires_paid_shares"):
+        problems.append(
+            Problem(
+                "requires_paid_shares",
+                _("A board meeting's electorate is its directors, whatever their shares: untick this."),
+            )
+        )
+    most = fields.get("max_proxies_per_holder")
+    if country == "FR" and (most is None or most > FR_BOARD_PROXIES_PER_DIRECTOR):
+        problems.append(
+            Problem(
+                "max_proxies_per_holder",
+                _(
+                    "A director may hold at most one other director's proxy (C. com. R225-19): write 1, "
+                    "or 0 if the statutes allow none."
+                ),
+            )
+        )
+    return problems
+
+
 def _check_assembly(cooperative: Unit, fields: dict[str, Any], today: date) -> None:
     country = country_of(cooperative)
     problems = calendar_problems(
@@ -233,6 +285,10 @@ def _check_assembly(cooperative: Unit, fields: dict[str, Any], today: date) -> N
         problems.append(
             Problem("preset", _("This preset is not one of the cooperative's country nor one of its own."))
         )
+    elif preset:
+        problems += _preset_kind_problems(cooperative, fields["kind"], preset)
+    if fields["kind"] == Assembly.Kind.BOARD:
+        problems += _board_problems(country, fields)
     if problems:
         raise InvalidInput(problems)
 
@@ -392,7 +448,9 @@ def item_add(*, assembly: Assembly, fields: dict[str, Any], options: list[Option
     """Put an item on the agenda of a draft assembly, with its candidates, options or projects."""
     locked = _lock_draft(assembly)
     problems = _item_problems(locked, fields, options)
-    if fields.get("college"):
+    if fields.get("college") and locked.kind == Assembly.Kind.BOARD:
+        problems.append(Problem("college", _("At a board meeting every director votes on every item.")))
+    elif fields.get("college"):
         from coopgov.members.models import Category
 
         if not Category.objects.filter(cooperative=locked.cooperative, code=fields["college"]).exists():

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coopgov.decisions import charts, counting, presets, room, room_views, sections, selectors, services
 from coopgov.decisions.forms import MOTION_CHOICES, vote_from_post
-from coopgov.decisions.labels import reason_text
+from coopgov.decisions.labels import reason_text, seat_text
 from coopgov.decisions.models import DEFAULT_GRADES, Assembly, ElectorateEntry, Item, Proxy
 from coopgov.decisions.services import DecisionRefused
 
@@ -43,8 +43,13 @@ def assembly_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assembly = _assembly(request, pk)
     entry = selectors.entry_of(assembly, _person(request))
     reasons = [reason_text(r["code"], r) for r in entry.reasons] if entry else []
+    board = assembly.kind == Assembly.Kind.BOARD
     if entry is None and assembly.status != Assembly.Status.DRAFT:
-        reasons = [reason_text("not_in_register")]
+        reasons = [
+            reason_text("no_board_seat", {"date": assembly.record_date.isoformat()})
+            if board
+            else reason_text("not_in_register")
+        ]
     voted = selectors.voted_items(entry)
     items = [(item, voted.get(item.pk)) for item in assembly.items.order_by("order")]
     context = {
@@ -63,6 +68,8 @@ def assembly_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "electorate": selectors.electorate_counts(assembly)
         if request.user.has_perm("decisions.view_electorate", assembly)
         else None,
+        "board": board,
+        "directors": [{**row, "text": seat_text(row)} for row in selectors.board_voters(assembly)],
     }
     return render(request, "decisions/detail.html", context)
 

@@ -97,6 +97,8 @@ def assembly_create(request: HttpRequest, code: str) -> HttpResponse:
             preset=services_manage.default_preset(cooperative, kind),
             notice_days=services_manage.statutory_notice_days(country, kind) or 15,
         )
+        if kind == Assembly.Kind.BOARD:  # one proxy per director at most (C. com. R225-19)
+            form.initial["max_proxies_per_holder"] = services_manage.FR_BOARD_PROXIES_PER_DIRECTOR
     if request.method == "POST" and form.is_valid():
         try:
             assembly = services_manage.assembly_create(

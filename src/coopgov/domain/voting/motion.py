@@ -203,6 +203,26 @@ PRESETS: Mapping[str, MeetingPreset] = {
             Base.CAST,
             "CSA art. 6:86 (quorum 1/2, none on second meeting; 4/5 of votes cast; report in convocation)",
         ),
+        MeetingPreset(
+            "fr-sa-board",
+            "French SA board of directors meeting",
+            Fraction(1, 2),
+            Fraction(1, 2),
+            ABSOLUTE,
+            Base.CAST_WITH_ABSTENTIONS,
+            "Code de commerce L225-37 (quorum: at least half of the directors in office; majority of the "
+            "directors present or represented, unless the statutes ask more)",
+        ),
+        MeetingPreset(
+            "be-sc-board",
+            "Belgian SC board of directors meeting",
+            Fraction(0),
+            Fraction(0),
+            SIMPLE,
+            Base.CAST,
+            "CSA livre 6 sets no quorum nor majority for the board: the statutes do; default here: simple "
+            "majority of votes cast (more for than against), no quorum",
+        ),
     )
 }
 
