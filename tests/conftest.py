@@ -64,3 +64,11 @@ def _no_language_carried_into_the_next_test() -> Iterator[None]:
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _admission_invites_only_where_a_test_asks(settings: Any) -> None:
+    """Admission invites the new member (COOPGOV_INVITE_ON_ADMISSION, on in production): most tests build
+    members through admission and give them accounts of their own, so it is off unless a test turns it on
+    (tests/accounts/test_invitations.py does)."""
+    settings.COOPGOV_INVITE_ON_ADMISSION = False

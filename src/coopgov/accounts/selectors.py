@@ -1,4 +1,4 @@
-"""Reads on accounts: who a personal API token stands for, and one's own tokens."""
+"""Reads on accounts: who a personal API token stands for, one's own tokens, whom to invite."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.mfa.models import Authenticator
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from coopgov.accounts.models import OFFICER_TOKEN_MAX_DAYS, ApiToken, User, hash_token
-from coopgov.organisation.models import RoleAssignment
+from coopgov.members.models import Person
+from coopgov.organisation.models import RoleAssignment, Unit
 
 OFFICER_ROLES = ("staff", "board")
 
@@ -93,3 +95,46 @@ def api_tokens_of(user: Any) -> QuerySet[ApiToken]:
 def api_token_in_force(token: ApiToken, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return token.revoked_at is None and (token.expires_at is None or token.expires_at > now)
+
+
+@dataclass(frozen=True)
+class InvitationCounts:
+    """The admitted members of a cooperative, as the bulk invitation sees them."""
+
+    to_invite: int  # an e-mail address no account uses, and no account
+    without_email: int  # no account, and no e-mail address to send one to
+    email_in_use: int  # no account, but another account already uses their address
+    with_account: int  # already able to sign in
+
+
+def _admitted_in(cooperative: Unit) -> QuerySet[Person]:
+    # (cooperative, person) is unique: each person appears once.
+    return Person.objects.filter(memberships__cooperative=cooperative, memberships__status="admitted")
+
+
+def _address_taken() -> Exists:
+    # Accounts' addresses are stored in lower case (the manager and account_invite lower them), so the
+    # comparison uses the unique index on the account's e-mail.
+    return Exists(User.objects.filter(email=Lower(OuterRef("email"))))
+
+
+def invitation_counts(cooperative: Unit) -> InvitationCounts:
+    """How many admitted members the bulk invitation would invite, and how many it cannot, and why."""
+    no_account = Q(account__isnull=True)
+    row = (
+        _admitted_in(cooperative)
+        .annotate(taken=_address_taken())
+        .aggregate(
+            to_invite=Count("pk", filter=no_account & ~Q(email="") & Q(taken=False)),
+            without_email=Count("pk", filter=no_account & Q(email="")),
+            email_in_use=Count("pk", filter=no_account & ~Q(email="") & Q(taken=True)),
+            with_account=Count("pk", filter=Q(account__isnull=False)),
+        )
+    )
+    return InvitationCounts(**{k: int(v or 0) for k, v in row.items()})
+
+
+def persons_to_invite(cooperative: Unit) -> QuerySet[Person]:
+    """The admitted members of the cooperative with an e-mail address and no account, by id (those whose
+    address another account uses are in: ``account_invite`` links or refuses them, one by one)."""
+    return _admitted_in(cooperative).filter(account__isnull=True).exclude(email="").order_by("pk")

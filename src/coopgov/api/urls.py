@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from coopgov.accounts.api import router as accounts_router
 from coopgov.api.audit import router as audit_router
 from coopgov.api.auth import api_auth
 from coopgov.api.errors import install_error_handlers
@@ -45,3 +46,4 @@ api.add_router("/", orientations_router)
 api.add_router("/", followup_router)
 api.add_router("/", panels_router)
 api.add_router("/", conversations_router)
+api.add_router("/", accounts_router)

@@ -129,6 +129,8 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_ALLOW_REGISTRATION = env_bool("COOPGOV_ALLOW_SIGNUP", False)
 ACCOUNT_ADAPTER = "coopgov.accounts.adapter.AccountAdapter"
+# A newly admitted member with an e-mail address and no account is invited (accounts.tasks, ADR 0017).
+COOPGOV_INVITE_ON_ADMISSION = env_bool("COOPGOV_INVITE_ON_ADMISSION", True)
 ACCOUNT_RATE_LIMITS: bool | dict[str, str] = False if env_bool("COOPGOV_TESTING", False) else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "coopgov"
@@ -171,6 +173,10 @@ if REDIS_URL:
     INSTALLED_APPS.append("django_rq")
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Short-lived counters (the guard against floods of applications, ADR 0019): shared by every web process
+# in Redis when there is one; Django's per-process memory otherwise.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

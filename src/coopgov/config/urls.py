@@ -14,6 +14,7 @@ admin.site.site_header = "coopgov"
 
 urlpatterns = [
     path("", include("coopgov.members.urls")),
+    path("register/", include("coopgov.accounts.urls_invitations")),
     path("organisation/", include("coopgov.organisation.urls")),
     path("assemblies/", include("coopgov.decisions.urls")),
     path("processes/", include("coopgov.participation.urls")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -18,12 +18,27 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from coopgov.api.errors import READ_ERRORS, WRITE_ERRORS, Code, ErrorOut, LongText, Text, invalid_field
+from coopgov.domain.governance.reasons import Reason
 from coopgov.domain.governance.shares import ExitCause, MovementKind
 from coopgov.members import selectors, services
+from coopgov.members.errors import RuleViolation
 from coopgov.members.explain import explain
-from coopgov.members.models import Membership, ShareClass, ShareMovement
+from coopgov.members.models import (
+    Category,
+    Membership,
+    MembershipApplication,
+    Profile,
+    ShareClass,
+    ShareMovement,
+)
+from coopgov.members.services_apply import (
+    APPLICATION_FIELDS,
+    Applicant,
+    application_problems,
+    membership_application_submit,
+)
 from coopgov.organisation.models import Unit
-from coopgov.organisation.selectors import cooperatives
+from coopgov.organisation.selectors import antennas_of, cooperatives
 
 router = Router(tags=["register"])
 
@@ -399,3 +414,108 @@ def _share_class(m: Membership, code: str, field: str) -> ShareClass:
             % {"coop": m.cooperative.code, "code": code},
         )
     return share_class
+
+
+class ApplicationIn(Schema):
+    kind: Literal["natural", "legal"] = Field("natural", description="A natural person, or a legal person")
+    first_name: Text = Field("", max_length=100, description="Natural persons")
+    last_name: Text = Field("", max_length=100, description="Natural persons")
+    legal_name: Text = Field("", max_length=200, description="Legal persons")
+    representative: Text = Field("", max_length=200, description="Legal persons: who represents it")
+    email: Text = Field(max_length=254, description="Where the confirmation and the decision are sent")
+    language: Literal["fr", "nl", "en"] = "fr"
+    address: Text = Field("", description="Postal address")
+    antenna: Code | None = Field(None, description="The home antenna's code (BE-BRUXELLES…)")
+    profiles: list[Profile] = Field(max_length=5, description="Stakeholder profiles (one or more)")
+    category: Code | None = Field(None, description="A category code, where the cooperative has several")
+    shares: int = Field(ge=1, le=MAX_SHARES, description="Shares to subscribe at admission")
+    accept_statutes: bool = Field(description="The applicant accepts the statutes in force")
+    applied_on: date | None = Field(None, description="The date of the application (default: today)")
+
+
+class ApplicationOut(MemberOut):
+    requested_shares: int
+    share_class: str
+    amount_eur: Decimal
+    channel: str
+
+
+@router.post(
+    "/cooperatives/{code}/applications",
+    response={201: ApplicationOut, **WRITE_ERRORS},
+    summary="Record an application for membership: a new person, a candidate (staff); audited",
+)
+def create_application(
+    request: HttpRequest, code: CodePath, payload: ApplicationIn
+) -> Status[dict[str, object]]:
+    cooperative = _cooperative(request, code, "members.import_register")
+    broken: list[Reason] = []
+    antenna = None
+    if payload.antenna:
+        antenna = antennas_of(cooperative).filter(code=payload.antenna).first()
+        if antenna is None:
+            broken.append(Reason("antenna_not_in_cooperative", False, {}))
+    category = None
+    if payload.category:
+        category = Category.objects.filter(cooperative=cooperative, code=payload.category).first()
+        if category is None:
+            broken.append(Reason("category_not_in_cooperative", False, {}))
+    applicant = Applicant(
+        kind=payload.kind,
+        email=payload.email,
+        language=payload.language,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        legal_name=payload.legal_name,
+        representative=payload.representative,
+        address=payload.address,
+        home_antenna=antenna,
+        profiles=tuple(p.value for p in payload.profiles),
+    )
+    # Every problem at once: the unknown codes found here, then every rule the application breaks (a code
+    # given but unknown is not reported a second time as missing).
+    named = {APPLICATION_FIELDS.get(r.code) for r in broken}
+    problems = application_problems(
+        terms=selectors.application_terms(cooperative),
+        applicant=applicant,
+        category=category,
+        shares=payload.shares,
+        accepted_statutes=payload.accept_statutes,
+    )
+    broken.extend(r for r in problems if APPLICATION_FIELDS.get(r.code) not in named)
+    try:
+        if broken:
+            raise RuleViolation(broken)
+        m = membership_application_submit(
+            cooperative=cooperative,
+            applicant=applicant,
+            category=category,
+            shares=payload.shares,
+            accepted_statutes=payload.accept_statutes,
+            channel=MembershipApplication.Channel.API,
+            actor=request.user,
+            applied_on=payload.applied_on,
+        )
+    except RuleViolation as violation:
+        raise _application_error(violation.reasons) from violation
+    application = m.application
+    out = _member_out(m, 0, Decimal("0.00"))
+    out.update(
+        {
+            "requested_shares": application.requested_shares,
+            "share_class": application.share_class.code,
+            "amount_eur": application.amount_eur,
+            "channel": application.channel,
+        }
+    )
+    return Status(201, out)
+
+
+def _application_error(reasons: tuple[Reason, ...]) -> HttpError:
+    """A 422 listing every reason, each on the body's field it is about."""
+    errors = [
+        {"code": r.code, "text": explain(r), "field": APPLICATION_FIELDS.get(r.code) or None} for r in reasons
+    ]
+    error = HttpError(422, " ".join(str(e["text"]) for e in errors))
+    error.errors = errors  # type: ignore[attr-defined]
+    return error

@@ -87,4 +87,48 @@ def explain(reason: Reason) -> str:
         return _("The receiving person is not a member of this cooperative.")
     if code == "same_share_class":
         return _("Choose a different share class to convert to.")
-    return code
+    return _explain_application(reason) or code
+
+
+def _explain_application(reason: Reason) -> str:
+    """Sentences for the reasons an application for membership is not recorded (services_apply)."""
+    from coopgov.members.models import Profile
+
+    p = reason.params
+    sentences = {
+        "applications_closed": _("This cooperative does not take applications here yet."),
+        "first_name_required": _("Give your first name."),
+        "last_name_required": _("Give your last name."),
+        "legal_name_required": _("Give the legal name of the organisation."),
+        "representative_required": _("Give the name of the person who represents the organisation."),
+        "invalid_email": _("Give a valid e-mail address, such as name@example.org."),
+        "already_applied": _(
+            "A person with this e-mail address is already a candidate or a member of this cooperative: "
+            "no second application is recorded. Ask the cooperative-life staff if something is wrong."
+        ),
+        "invalid_language": _("Choose French, Dutch or English."),
+        "antenna_required": _("Choose your home antenna."),
+        "antenna_not_in_cooperative": _("This antenna does not belong to this cooperative."),
+        "category_required": _("Choose a category."),
+        "category_not_in_cooperative": _("This category does not belong to this cooperative."),
+        "no_profile": _("Choose at least one profile."),
+        "statutes_not_accepted": _("You must accept the statutes to apply."),
+    }
+    if reason.code in sentences:
+        return str(sentences[reason.code])
+    if reason.code == "profile_not_open":
+        label = dict(Profile.choices).get(p["profile"], p["profile"])
+        return _(
+            "Under its membership policy, this cooperative does not take members of the profile "
+            "“%(profile)s”."
+        ) % {"profile": label}
+    if reason.code == "below_minimum_shares":
+        return (
+            ngettext(
+                "Your profile asks for at least %(required)d share.",
+                "Your profile asks for at least %(required)d shares.",
+                p["required"],
+            )
+            % p
+        )
+    return ""

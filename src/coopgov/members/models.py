@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -281,3 +282,50 @@ class PolicyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cooperative.code} {self.profile} {'(draft)' if self.is_draft else ''}"
+
+
+class MembershipApplication(models.Model):
+    """What a candidate asked for when applying: the shares to subscribe, and the statutes accepted.
+
+    The shares enter the ledger only when the board admits the candidate (``membership_change_status``
+    records the subscription then): a candidate is not yet a shareholder, and a refused one must leave no
+    line in the register of shares (ADR 0019).
+    """
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online application")
+        STAFF = "staff", _("Entered by staff (paper application)")
+        API = "api", _("Entered through the API")
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="application")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    share_class = models.ForeignKey(
+        ShareClass, verbose_name=_("share class"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_shares = models.PositiveIntegerField(_("shares requested"))
+    statutes = models.ForeignKey(
+        "organisation.StatutesVersion",
+        verbose_name=_("statutes accepted"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+        constraints = [
+            models.CheckConstraint(condition=Q(requested_shares__gte=1), name="application_shares_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} ({self.requested_shares})"
+
+    @property
+    def amount_eur(self) -> Decimal:
+        return self.share_class.nominal_eur * self.requested_shares

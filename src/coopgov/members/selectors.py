@@ -21,8 +21,16 @@ from coopgov.domain.governance.membership import (
     Status,
     membership_check,
 )
-from coopgov.members.models import Membership, PolicyRule, Service, ShareClass, ShareMovement
-from coopgov.organisation.models import Unit
+from coopgov.members.models import (
+    Category,
+    Membership,
+    Person,
+    PolicyRule,
+    Service,
+    ShareClass,
+    ShareMovement,
+)
+from coopgov.organisation.models import StatutesVersion, Unit
 
 ZERO = Decimal("0.00")
 
@@ -199,16 +207,110 @@ def shares_for_memberships(ids: list[int]) -> dict[int, tuple[int, Decimal]]:
 def admission_queue(cooperative: Unit) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(cooperative=cooperative, status=Status.CANDIDATE.value)
-        .select_related("person", "person__home_antenna", "category")
+        .select_related("person", "person__home_antenna", "category", "application__share_class")
         .order_by("applied_on", "number")
     )
 
 
-def current_members_in(unit: Unit) -> QuerySet[Membership]:
-    """The current memberships (admitted, not ended) in ``unit``'s scope: of a cooperative under it (a
-    group, a cooperative), or, for a unit under a cooperative (an antenna), of that cooperative with the
-    person's home antenna in it. Panels draw from this pool; conversations take their participants in it."""
-    scope = Q(cooperative__path__startswith=unit.path) | Q(
+def _in_scope(unit: Unit) -> Q:
+    """Memberships in ``unit``'s scope: of a cooperative under it (a group, a cooperative), or, for a unit
+    under a cooperative (an antenna), of that cooperative with the person's home antenna in it."""
+    return Q(cooperative__path__startswith=unit.path) | Q(
         cooperative_id__in=unit.ancestor_ids(), person__home_antenna__path__startswith=unit.path
     )
-    return Membership.objects.filter(scope, status="admitted", ended_on__isnull=True)
+
+
+def current_members_in(unit: Unit) -> QuerySet[Membership]:
+    """The current memberships (admitted, not ended) in ``unit``'s scope (``_in_scope``). Panels draw from
+    this pool; conversations take their participants in it."""
+    return Membership.objects.filter(_in_scope(unit), status="admitted", ended_on__isnull=True)
+
+
+def current_stakeholders_in(unit: Unit) -> QuerySet[Person]:
+    """The persons of the register attached to ``unit``: a current membership in its scope (``_in_scope``),
+    admitted or candidate, or a stakeholder profile (client, partner, mutualised staff…) with their home
+    antenna in the unit. The members of ``current_members_in`` are among them; a resigned or refused
+    person stays only through a profile and a home antenna. Processes open to stakeholders take part here."""
+    memberships = Membership.objects.filter(
+        _in_scope(unit),
+        status__in=[Status.ADMITTED.value, Status.CANDIDATE.value],
+        ended_on__isnull=True,
+    )
+    return Person.objects.filter(
+        Q(pk__in=memberships.values("person_id"))
+        | (Q(home_antenna__path__startswith=unit.path) & ~Q(profiles=[]))
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationTerms:
+    """What a cooperative offers an applicant: where they may live, which profiles and categories, which
+    share at what price, the statutes they accept. ``is_open`` is false until the register has a share
+    class and a category to put a candidate in."""
+
+    cooperative: Unit
+    share_class: ShareClass | None
+    categories: list[Category]
+    antennas: list[Unit]
+    policy: Policy
+    open_profiles: list[str]
+    closed_profiles: list[str]
+    minimum_by_profile: dict[str, int]
+    statutes: StatutesVersion | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.share_class is not None and bool(self.categories) and bool(self.open_profiles)
+
+    @property
+    def minimums(self) -> list[tuple[str, int]]:
+        """(profile's label, fewest shares) for each profile that may apply, in the form's order."""
+        from coopgov.members.models import Profile
+
+        labels = dict(Profile.choices)
+        return [(str(labels[p]), self.minimum_by_profile[p]) for p in self.open_profiles]
+
+    @property
+    def closed_labels(self) -> list[str]:
+        from coopgov.members.models import Profile
+
+        labels = dict(Profile.choices)
+        return [str(labels[p]) for p in self.closed_profiles]
+
+
+def application_terms(cooperative: Unit) -> ApplicationTerms:
+    """The terms of ``cooperative``'s application form, read from its register and policy in force."""
+    from coopgov.domain.governance.application import minimum_shares, open_profiles
+    from coopgov.members.models import Profile
+    from coopgov.organisation.selectors import antennas_of
+
+    policy = policy_of(cooperative)
+    classes = list(ShareClass.objects.filter(cooperative=cooperative).order_by("-is_default", "code")[:1])
+    profiles = [value for value, _label in Profile.choices]
+    allowed = open_profiles(policy, profiles)
+    return ApplicationTerms(
+        cooperative=cooperative,
+        share_class=classes[0] if classes else None,
+        categories=list(Category.objects.filter(cooperative=cooperative).order_by("code")),
+        antennas=list(antennas_of(cooperative)),
+        policy=policy,
+        open_profiles=allowed,
+        closed_profiles=[p for p in profiles if p not in allowed],
+        minimum_by_profile={p: minimum_shares(policy, [p]) for p in allowed},
+        statutes=cooperative.statutes_versions.order_by("-adopted_on").first(),
+    )
+
+
+def has_open_candidacy(cooperative: Unit, email: str) -> bool:
+    """Does a person with this e-mail already stand as candidate, or belong as admitted member, here?"""
+    return Membership.objects.filter(
+        cooperative=cooperative,
+        person__email__iexact=email.strip(),
+        status__in=(Status.CANDIDATE.value, Status.ADMITTED.value),
+    ).exists()
+
+
+def admission_by_assembly(cooperative: Unit) -> bool:
+    """A French SCOP admits its members in general assembly (loi 78-763, DOMAIN.md §2.3); others by board."""
+    profile = getattr(cooperative, "profile", None)
+    return profile is not None and profile.legal_form == "fr_scop"

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from coopgov.members.errors import RuleViolation
 from coopgov.members.models import (
     Category,
     Membership,
+    MembershipApplication,
     MembershipEvent,
     OperationCounter,
     Person,
@@ -73,9 +75,18 @@ def _not_in_future(on: date) -> None:
 
 @transaction.atomic
 def membership_apply(
-    *, person: Person, cooperative: Unit, category: Category, applied_on: date, actor: Any
+    *,
+    person: Person,
+    cooperative: Unit,
+    category: Category,
+    applied_on: date,
+    actor: Any,
+    application: dict[str, Any] | None = None,
 ) -> Membership:
-    """Register a candidacy: the next register number of the cooperative, status candidate."""
+    """Register a candidacy: the next register number of the cooperative, status candidate.
+
+    ``application`` (what the candidate asked for, see ``services_apply``) is kept in the audit entry.
+    """
     _not_in_future(applied_on)
     counter = _lock_counter(cooperative)
     membership = Membership.objects.create(
@@ -100,7 +111,12 @@ def membership_apply(
         action="membership.applied",
         obj=membership,
         unit=cooperative,
-        after={"number": membership.number, "person": person.display_name, "category": category.code},
+        after={
+            "number": membership.number,
+            "person": person.display_name,
+            "category": category.code,
+            **({"application": application} if application else {}),
+        },
     )
     return membership
 
@@ -165,11 +181,19 @@ def membership_change_status(
         reason=reason,
         recorded_by=_user(actor),
     )
+    if to_status is Status.ADMITTED:
+        _subscribe_requested_shares(locked, on=on, actor=actor)
     if to_status in (Status.ADMITTED, Status.REFUSED):
         from coopgov.members.tasks import notify_admission_decision
 
         membership_id = locked.pk
         transaction.on_commit(lambda: notify_admission_decision.enqueue(membership_id))
+    if to_status is Status.ADMITTED and settings.COOPGOV_INVITE_ON_ADMISSION:
+        # The new member gets an account to sign in with; accounts owns that act (docs/adr/0017).
+        from coopgov.accounts.tasks import invite_admitted_member
+
+        actor_id, actor_label = getattr(_user(actor), "pk", None), str(actor or "")
+        transaction.on_commit(lambda: invite_admitted_member.enqueue(locked.pk, actor_id, actor_label))
     audit_record(
         actor=actor,
         action=f"membership.{to_status.value}",
@@ -179,6 +203,22 @@ def membership_change_status(
         after={"status": to_status.value, "on": on, "deciding_body": deciding_body, "reason": reason},
     )
     return locked
+
+
+def _subscribe_requested_shares(membership: Membership, *, on: date, actor: Any) -> None:
+    """On admission, the shares the candidate asked for enter the ledger as a subscription (ADR 0019)."""
+    application = MembershipApplication.objects.filter(membership=membership).select_related("share_class")
+    requested = application.first()
+    if requested is None:
+        return
+    share_movement_record(
+        membership=membership,
+        kind=MovementKind.SUBSCRIPTION,
+        share_class=requested.share_class,
+        on=on,
+        actor=actor,
+        quantity=requested.requested_shares,
+    )
 
 
 def membership_admit(*, membership: Membership, on: date, actor: Any, deciding_body: str = "") -> Membership:

@@ -101,6 +101,7 @@ def register_list(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+            "can_invite": request.user.has_perm("accounts.invite_member", cooperative),
         },
     )
 
@@ -109,7 +110,9 @@ def register_list(request: HttpRequest, code: str) -> HttpResponse:
 def member_ledger(request: HttpRequest, code: str, number: int) -> HttpResponse:
     cooperative = _cooperative(request, code, "members.view_register")
     membership = get_object_or_404(
-        Membership.objects.select_related("person", "category"), cooperative=cooperative, number=number
+        Membership.objects.select_related("person__account", "category"),
+        cooperative=cooperative,
+        number=number,
     )
     movement_form = ShareMovementForm(cooperative=cooperative)
     status_form = StatusChangeForm()
@@ -147,6 +150,7 @@ def member_ledger(request: HttpRequest, code: str, number: int) -> HttpResponse:
             "events": membership.events.all(),
             "movement_form": movement_form,
             "status_form": status_form,
+            "can_invite": request.user.has_perm("accounts.invite_member", cooperative),
         },
     )
 
@@ -191,6 +195,7 @@ def admission_queue(request: HttpRequest, code: str) -> HttpResponse:
             "cooperative": cooperative,
             "candidates": candidates,
             "form": AdmissionDecisionForm(),
+            "may_enter": request.user.has_perm("members.import_register", cooperative),
         },
     )
 

@@ -39,6 +39,7 @@ GROUP_LABELS: dict[str, Promise] = {
     "meetings": _("Meetings"),
     "orientations": _("Orientations rising to the parent level"),
     "followup": _("Recommendations and follow-up"),
+    "panels": _("Member panels drawn by lot"),
     "notifications": _("Other notices"),
 }
 

@@ -36,6 +36,16 @@ class Unit(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # Communities only: besides admitted members, the stakeholders in the register (candidates, clients,
+    # partners, mutualised staff without an admitted membership) may join (ADR 0020).
+    open_to_stakeholders = models.BooleanField(
+        _("open to the stakeholders in the register"),
+        default=False,
+        help_text=_(
+            "Thematic communities only: candidates, clients, partners and mutualised staff known to the "
+            "register may join, not only admitted members."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit")

@@ -52,6 +52,8 @@ rules.add_perm("members.change_membership_status", is_staff_here)
 rules.add_perm("members.edit_policy", is_staff_here)
 rules.add_perm("members.simulate_policy", is_staff_here | is_board_here)
 rules.add_perm("members.import_register", is_staff_here)
+# Opening accounts for the register's persons: staff, checked on the cooperative (ADR 0017).
+rules.add_perm("accounts.invite_member", is_staff_here)
 rules.add_perm("organisation.grant_role", is_staff_here)
 # The organisation tree: every officer sees the units where they hold a role, and those below.
 rules.add_perm("organisation.view_units", is_staff_here | is_board_here | is_relay_here | is_moderator_here)
@@ -111,7 +113,8 @@ rules.add_perm(
 )
 
 
-# Thematic communities: an admitted member of any cooperative joins and leaves by themselves; staff of the
+# Thematic communities: an admitted member of any cooperative joins and leaves by themselves (and, in a
+# community open to stakeholders, any person of the register under the group: ADR 0020); staff of the
 # community (or above it) see its members and may remove one. Their own namespace: joining is not a role's
 # right (the role table of tests/organisation/test_permissions.py), it is tested in test_communities.py.
 @rules.predicate
@@ -124,5 +127,23 @@ def is_admitted_member(user: Any, obj: Any = None) -> bool:
     return Membership.objects.filter(person_id=person_id, status="admitted").exists()
 
 
-rules.add_perm("communities.join", is_admitted_member)
+@rules.predicate
+def is_stakeholder_of_an_open_community(user: Any, obj: Any = None) -> bool:
+    """The community is open to stakeholders, and the user's person is in the register under the unit the
+    community belongs to (``members.selectors.current_stakeholders_in``: a membership, admitted or
+    candidate, or a stakeholder profile with a home antenna there)."""
+    community = _unit_of(obj)
+    person_id = getattr(user, "person_id", None)
+    if community is None or community.kind != Unit.Kind.COMMUNITY or person_id is None:
+        return False
+    if not community.open_to_stakeholders:
+        return False
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from coopgov.members.selectors import current_stakeholders_in
+
+    return current_stakeholders_in(community.parent or community).filter(pk=person_id).exists()
+
+
+rules.add_perm("communities.join", is_admitted_member | is_stakeholder_of_an_open_community)
 rules.add_perm("communities.manage", is_staff_here)
