@@ -6,11 +6,21 @@ the same selection probability. So the solvers work on *types*: a panel is a vec
 type, and each member of a type is selected with probability E[count] / size of the type. On a pool of
 2,000 with a few features this turns 2,000 binary variables into a few hundred integer ones, without
 changing the result (the LEXIMIN optimum is unique and invariant under swapping interchangeable members).
+
+Members of a shared household ("at most one per household") are interchangeable only with members of
+households of the same *composition* — the same multiset of feature vectors. Those households form a
+household type H with multiplicity m_H, and the members with vector v in them form one type (H, v),
+whose count is how many of the m_H households send their member with vector v; a panel takes
+Σ_v count(H, v) ≤ m_H of them (one seat per household). Swapping two households of type H, or two
+members of one household with the same vector, maps panels to panels, so the same symmetry argument
+applies: a member of type (H, v), where each household of type H holds c_{H,v} members with vector v, is
+selected with probability E[count(H, v)] / (m_H · c_{H,v}). The former formulation, in which each member
+of a shared household was a type of their own, stays available (``group_households=False``) as the
+reference the tests and the benchmark compare with.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,11 +47,17 @@ MIP_REL_GAP = 1e-9
 
 @dataclass(frozen=True)
 class TypedInstance:
-    """The pool grouped into types, with the quota matrix over types.
+    """The pool grouped into types, with the quota matrix and the household rows over types.
 
-    ``members[t]`` are the pool indices of type ``t``; ``quota_matrix[q, t]`` is 1 when type ``t`` has
-    the value of quota ``q``; ``household_matrix[h, t]`` is 1 when type ``t`` is a member of shared
-    household ``h`` (such members are always a type of their own).
+    ``members[t]`` are the pool indices of type ``t`` and ``sizes[t]`` their number; ``capacity[t]`` is
+    the most members of type ``t`` one panel can hold: ``sizes[t]`` for members who share no address,
+    m_H for the type (H, v) of a household type H. ``quota_matrix[q, t]`` is 1 when type ``t`` has the
+    value of quota ``q``. ``household_matrix[h, t]`` is 1 when type ``t`` lives in households of type
+    ``h``, of which there are ``household_counts[h]``; a panel holds at most that many of their members.
+    ``per_household[t]`` is how many members of type ``t`` each such household holds (0 outside shared
+    households); ``members[t]`` lists them household by household, in the same order of households for
+    every type of ``h``, so household ``j`` holds ``members[t][j * c : (j + 1) * c]`` with
+    ``c = per_household[t]``.
     """
 
     pool: tuple[Person, ...]
@@ -49,8 +65,11 @@ class TypedInstance:
     panel_size: int
     members: tuple[tuple[int, ...], ...]
     sizes: IntArray
+    capacity: IntArray
+    per_household: IntArray
     quota_matrix: FloatArray
     household_matrix: FloatArray
+    household_counts: IntArray
 
     @property
     def n_types(self) -> int:
@@ -64,12 +83,26 @@ class TypedInstance:
     def q_max(self) -> FloatArray:
         return np.array([q.maximum for q in self.quotas], dtype=np.float64)
 
+    @property
+    def shared_members(self) -> int:
+        """How many pool members share an address with another pool member."""
+        return int(self.sizes[self.per_household > 0].sum())
 
-def build_instance(pool: Sequence[Person], quotas: Sequence[Quota], panel_size: int) -> TypedInstance:
+    def household_types(self) -> list[IntArray]:
+        """For each household type, the types of its members (rows of ``household_matrix``)."""
+        return [np.flatnonzero(row) for row in self.household_matrix]
+
+
+def build_instance(
+    pool: Sequence[Person], quotas: Sequence[Quota], panel_size: int, *, group_households: bool = True
+) -> TypedInstance:
     """Group the pool into types after checking that every member has a value for every quota feature.
 
-    Rule: Flanigan et al. (Nature 596, 2021), selection under quotas; grouping interchangeable members is
-    coopgov's exact reduction (see the module docstring). Raises ``SortitionError`` on malformed input.
+    Rule: Flanigan et al. (Nature 596, 2021), selection under quotas; grouping interchangeable members, and
+    shared households of identical composition, is coopgov's exact reduction (see the module docstring).
+    With ``group_households=False`` each member of a shared household is a type of their own and each
+    household its own row (the former formulation, kept as a reference). Raises ``SortitionError`` on
+    malformed input.
     """
     if panel_size <= 0:
         raise SortitionError(f"the panel size must be a positive number, not {panel_size}")
@@ -96,44 +129,87 @@ def build_instance(pool: Sequence[Person], quotas: Sequence[Quota], panel_size: 
                     f"pool member {person.id!r} has {f}={v!r}, which has no quota "
                     f"(known values: {', '.join(sorted(values[f]))})"
                 )
-    household_sizes = Counter(p.household for p in pool if p.household is not None)
+    vectors = [tuple(person.features[f] for f in features) for person in pool]
+    homes: dict[str, list[int]] = {}
+    for index, person in enumerate(pool):
+        if person.household is not None:
+            homes.setdefault(person.household, []).append(index)
+    home_of = {i: home for home, group in homes.items() if len(group) > 1 for i in group}
+    # A household's type is its composition (grouped) or the household itself (the former formulation).
+    home_type: dict[str, object] = {
+        home: tuple(sorted(vectors[i] for i in homes[home])) if group_households else home
+        for home in dict.fromkeys(home_of.values())
+    }
+
+    def key_of(index: int) -> tuple[object, ...]:
+        home = home_of.get(index)
+        if home is None:
+            return ("type", vectors[index])
+        return ("household", home_type[home], vectors[index] if group_households else pool[index].id)
+
     keys: dict[tuple[object, ...], int] = {}
     members: list[list[int]] = []
-    households: list[str | None] = []
-    for index, person in enumerate(pool):
-        shared = person.household is not None and household_sizes[person.household] > 1
-        # A member of a shared household is a type of their own: the household constraint is about
-        # that very person, so they are no longer interchangeable with look-alikes.
-        key: tuple[object, ...] = (
-            ("person", person.id) if shared else tuple(person.features[f] for f in features)
-        )
+    row_of_type: list[int] = []
+    rows: dict[object, int] = {}
+    homes_in_row: list[list[str]] = []
+    for index in range(len(pool)):
+        home = home_of.get(index)
+        if home is not None and home_type[home] not in rows:
+            rows[home_type[home]] = len(homes_in_row)
+            homes_in_row.append([])
+        if home is not None and homes[home][0] == index:
+            homes_in_row[rows[home_type[home]]].append(home)
+        key = key_of(index)
         if key not in keys:
             keys[key] = len(members)
             members.append([])
-            households.append(person.household if shared else None)
-        members[keys[key]].append(index)
+            row_of_type.append(-1 if home is None else rows[home_type[home]])
+        if home is None:
+            members[keys[key]].append(index)
+    # Members of shared households are listed household by household (the draw relies on this layout).
+    for row_homes in homes_in_row:
+        for home in row_homes:
+            for index in homes[home]:
+                members[keys[key_of(index)]].append(index)
     n_types = len(members)
+    sizes = np.array([len(g) for g in members], dtype=np.int64)
+    household_counts = np.array([len(h) for h in homes_in_row], dtype=np.int64)
+    household_matrix = np.zeros((len(homes_in_row), n_types))
+    capacity = sizes.copy()
+    per_household = np.zeros(n_types, dtype=np.int64)
+    for t, row in enumerate(row_of_type):
+        if row >= 0:
+            household_matrix[row, t] = 1.0
+            capacity[t] = household_counts[row]
+            per_household[t] = sizes[t] // household_counts[row]
     quota_matrix = np.zeros((len(quotas), n_types))
     for t, group in enumerate(members):
         person = pool[group[0]]
         for qi, q in enumerate(quotas):
             if person.features[q.feature] == q.value:
                 quota_matrix[qi, t] = 1.0
-    shared_keys = sorted({h for h in households if h is not None})
-    household_matrix = np.zeros((len(shared_keys), n_types))
-    row_of = {h: i for i, h in enumerate(shared_keys)}
-    for t, h in enumerate(households):
-        if h is not None:
-            household_matrix[row_of[h], t] = 1.0
     return TypedInstance(
         pool=tuple(pool),
         quotas=tuple(quotas),
         panel_size=panel_size,
         members=tuple(tuple(g) for g in members),
-        sizes=np.array([len(g) for g in members], dtype=np.int64),
+        sizes=sizes,
+        capacity=capacity,
+        per_household=per_household,
         quota_matrix=quota_matrix,
         household_matrix=household_matrix,
+        household_counts=household_counts,
     )
+
+
+def without_households(inst: TypedInstance) -> tuple[TypedInstance, IntArray]:
+    """The same pool, quotas and size with no household constraint, and for each type of ``inst`` the
+    type of the relaxed instance that holds its members (the one with the same feature vector)."""
+    relaxed = build_instance([Person(p.id, p.features) for p in inst.pool], inst.quotas, inst.panel_size)
+    type_of = np.empty(len(inst.pool), dtype=np.int64)
+    for r, group in enumerate(relaxed.members):
+        type_of[list(group)] = r
+    return relaxed, np.array([type_of[group[0]] for group in inst.members], dtype=np.int64)
 
 
 def _panel_constraints(inst: TypedInstance) -> list[LinearConstraint]:
@@ -143,7 +219,8 @@ def _panel_constraints(inst: TypedInstance) -> list[LinearConstraint]:
         LinearConstraint(csr_array(inst.quota_matrix), inst.q_min, inst.q_max),
     ]
     if inst.household_matrix.shape[0]:
-        constraints.append(LinearConstraint(csr_array(inst.household_matrix), -np.inf, 1.0))
+        households = inst.household_counts.astype(np.float64)
+        constraints.append(LinearConstraint(csr_array(inst.household_matrix), -np.inf, households))
     return constraints
 
 
@@ -215,10 +292,10 @@ def _check_by_relaxation(inst: TypedInstance) -> None:
             LinearConstraint(
                 np.hstack([inst.household_matrix, np.zeros((inst.household_matrix.shape[0], 2 * n_q))]),
                 -np.inf,
-                1.0,
+                inst.household_counts.astype(np.float64),
             )
         )
-    upper = np.concatenate([inst.sizes.astype(np.float64), inst.q_min, np.full(n_q, k)])
+    upper = np.concatenate([inst.capacity.astype(np.float64), inst.q_min, np.full(n_q, k)])
     result = milp(
         cost,
         constraints=rows,
@@ -255,13 +332,14 @@ class PanelFinder:
     """Finds the panel (a vector of type counts) with the largest weight, under the quotas.
 
     The pricing problem of the column generation: maximise Σ_t w_t · count_t subject to Σ count = k,
-    min_q ≤ Σ_{t has q} count_t ≤ max_q, at most one per shared household, 0 ≤ count_t ≤ |t|.
+    min_q ≤ Σ_{t has q} count_t ≤ max_q, Σ_{t in household type h} count_t ≤ m_h (one seat per shared
+    household), 0 ≤ count_t ≤ capacity_t.
     """
 
     def __init__(self, inst: TypedInstance) -> None:
         self.inst = inst
         self._constraints = _panel_constraints(inst)
-        self._bounds = Bounds(np.zeros(inst.n_types), inst.sizes.astype(np.float64))
+        self._bounds = Bounds(np.zeros(inst.n_types), inst.capacity.astype(np.float64))
         self._integrality = np.ones(inst.n_types)
         self.calls = 0
 
@@ -273,7 +351,7 @@ class PanelFinder:
         if require is not None:
             lower = np.zeros(self.inst.n_types)
             lower[require] = 1.0
-            bounds = Bounds(lower, self.inst.sizes.astype(np.float64))
+            bounds = Bounds(lower, self.inst.capacity.astype(np.float64))
         result = milp(
             -weights,
             constraints=self._constraints,

@@ -23,13 +23,15 @@ from coopgov.domain.sortition.model import SortitionError
 MAX_ATTEMPTS = 200
 
 
-def _household_partners(inst: TypedInstance) -> list[list[int]]:
-    """For each type, the other types in its shared household (empty for ordinary types)."""
-    partners: list[list[int]] = [[] for _ in range(inst.n_types)]
-    for row in inst.household_matrix:
-        members = [int(t) for t in np.flatnonzero(row)]
-        for t in members:
-            partners[t] = [u for u in members if u != t]
+def _household_partners(inst: TypedInstance) -> list[list[tuple[int, float]]]:
+    """For each type in shared households, every type of its household type (itself included) with the
+    number of its members one household holds: selecting a member takes their whole household out of
+    the pool. Empty for members who share no address."""
+    partners: list[list[tuple[int, float]]] = [[] for _ in range(inst.n_types)]
+    for types in inst.household_types():
+        row = [(int(u), float(inst.per_household[u])) for u in types]
+        for t in types:
+            partners[int(t)] = row
     return partners
 
 
@@ -48,7 +50,9 @@ def legacy_counts(inst: TypedInstance, rng: np.random.Generator) -> IntArray:
     )
 
 
-def _attempt(inst: TypedInstance, rng: np.random.Generator, partners: list[list[int]]) -> IntArray | None:
+def _attempt(
+    inst: TypedInstance, rng: np.random.Generator, partners: list[list[tuple[int, float]]]
+) -> IntArray | None:
     matrix = inst.quota_matrix
     q_min, q_max = inst.q_min, inst.q_max
     available = inst.sizes.astype(np.float64).copy()
@@ -71,10 +75,13 @@ def _attempt(inst: TypedInstance, rng: np.random.Generator, partners: list[list[
         cumulative = np.cumsum(available * matrix[q])
         t = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
         counts[t] += 1
-        available[t] -= 1.0
         selected_per_quota += matrix[:, t]
-        for u in partners[t]:
-            available[u] = 0.0
+        if partners[t]:
+            # One household of the type leaves the pool: its members of every type of the household type.
+            for u, held in partners[t]:
+                available[u] = max(available[u] - held, 0.0)
+        else:
+            available[t] -= 1.0
         for full in np.flatnonzero((matrix[:, t] > 0) & (selected_per_quota >= q_max)):
             available[matrix[full] > 0] = 0.0
     per_quota = matrix @ counts
