@@ -349,7 +349,8 @@ def test_leximin_with_too_many_household_types_is_refused_with_the_way_out(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     staff = officer(world, "staff", "cooperative BE")
-    monkeypatch.setattr(services, "MAX_LEXIMIN_TYPES", 3)
+    # Three types: fr, nl, and the two Dutch speakers at one address (one household type).
+    monkeypatch.setattr(services, "MAX_LEXIMIN_TYPES", 2)
     request = _request(features=("language",), separate_households=True)
     with pytest.raises(services.PanelRefused) as refused:
         services.draw_request(unit=world.be, request=request, actor=staff)
@@ -361,3 +362,15 @@ def test_leximin_with_too_many_household_types_is_refused_with_the_way_out(
     legacy = _request(features=("language",), separate_households=True, algorithm="legacy")
     services.draw_request(unit=world.be, request=legacy, actor=staff)
     assert Draw.objects.count() == 2
+
+
+def test_households_of_the_same_composition_count_once_towards_the_type_limit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit counts the types LEXIMIN works on: housemates with the same values are one type, not one
+    each (the former count, 4 here, would have been refused)."""
+    staff = officer(world, "staff", "cooperative BE")
+    monkeypatch.setattr(services, "MAX_LEXIMIN_TYPES", 3)
+    request = _request(features=("language",), separate_households=True)
+    draw = services.draw_request(unit=world.be, request=request, actor=staff)
+    assert draw.separate_households

@@ -46,6 +46,9 @@ class PanelMemberOut(Schema):
     person_id: int
     name: str
     features: dict[str, str]
+    response: Literal["", "accepted", "declined"] | None = Field(
+        description="The member's answer to the invitation (the unit's staff, board and relays only)"
+    )
 
 
 class CandidateOut(Schema):
@@ -58,6 +61,18 @@ class CandidateOut(Schema):
 class MineOut(Schema):
     probability: float = Field(description="The caller's chance of being selected")
     selected: bool
+    response: Literal["", "accepted", "declined"] = Field(
+        description="A selected caller's answer to the invitation; empty until they answer"
+    )
+
+
+class AnswerIn(Schema):
+    accept: bool = Field(description="True: the caller takes part in the panel; false: they decline")
+
+
+class AnswerOut(Schema):
+    response: Literal["accepted", "declined"]
+    responded_at: datetime
 
 
 class DrawOut(DrawSummaryOut):
@@ -107,7 +122,8 @@ def _out(draw: Draw, user: Any) -> dict[str, Any]:
     drawn = draw.status == Draw.Status.DRAWN
     mine = selectors.candidate_of(draw, user)
     pool = None
-    if user.has_perm("panels.view_probabilities", draw):
+    officer = user.has_perm("panels.view_probabilities", draw)
+    if officer:
         pool = [
             {
                 "person_id": c.person_id,
@@ -130,10 +146,17 @@ def _out(draw: Draw, user: Any) -> dict[str, Any]:
         "min_probability": draw.min_probability,
         "drawn_at": draw.drawn_at,
         "panel": [
-            {"person_id": c.person_id, "name": str(c.person), "features": c.features}
+            {
+                "person_id": c.person_id,
+                "name": str(c.person),
+                "features": c.features,
+                "response": c.response if officer else None,
+            }
             for c in selectors.selected(draw)
         ],
-        "mine": {"probability": mine.probability, "selected": mine.selected} if mine else None,
+        "mine": {"probability": mine.probability, "selected": mine.selected, "response": mine.response}
+        if mine
+        else None,
         "pool": pool,
     }
 
@@ -192,3 +215,21 @@ def request_draw(request: HttpRequest, code: UnitCodePath, payload: DrawIn) -> S
         raise error from refused
     draw.refresh_from_db()
     return Status(201, _out(draw, request.user))
+
+
+@router.post(
+    "/panels/{draw_id}/answer",
+    response={200: AnswerOut, **WRITE_ERRORS},
+    summary="A selected member accepts or declines to sit on the panel (may change it); audited",
+)
+def answer_invitation(request: HttpRequest, draw_id: DrawIdPath, payload: AnswerIn) -> dict[str, Any]:
+    draw = Draw.objects.select_related("unit").filter(pk=draw_id).first()
+    if draw is None:
+        raise HttpError(404, _("No such draw."))
+    if not request.user.has_perm("panels.respond", draw):
+        raise HttpError(403, _("Only a member this draw selected answers its invitation."))
+    try:
+        candidate = services.panel_respond(draw=draw, user=request.user, accept=payload.accept)
+    except services.PanelRefused as refused:
+        raise HttpError(403, refused.message) from refused
+    return {"response": candidate.response, "responded_at": candidate.responded_at}

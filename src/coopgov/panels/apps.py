@@ -8,4 +8,4 @@ class PanelsConfig(AppConfig):
 
     def ready(self) -> None:
         # Permissions are declared on import.
-        from coopgov.panels import rules  # noqa: F401
+        from coopgov.panels import notifications, rules  # noqa: F401

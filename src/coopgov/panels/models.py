@@ -79,15 +79,23 @@ class Draw(models.Model):
         return self.unit
 
 
+class Response(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
 class Candidate(models.Model):
-    """One member of a draw's pool: the features the quotas saw, the probability of being selected, and
-    whether the draw selected them."""
+    """One member of a draw's pool: the features the quotas saw, the probability of being selected, whether
+    the draw selected them, and a selected member's answer."""
 
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="candidates")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     features = models.JSONField(default=dict)
     probability = models.FloatField(_("selection probability"))
     selected = models.BooleanField(_("selected"), default=False)
+    # A selected member's answer to the invitation to sit on the panel ("" until they answer).
+    response = models.CharField(_("response"), max_length=8, choices=Response.choices, blank=True, default="")
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pool member")
@@ -97,6 +105,9 @@ class Candidate(models.Model):
             models.CheckConstraint(
                 condition=models.Q(probability__gte=0) & models.Q(probability__lte=1),
                 name="probability_between_0_and_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(selected=True) | models.Q(response=""), name="only_the_selected_answer"
             ),
         ]
         indexes = [models.Index(fields=["draw", "selected"], name="candidate_draw_selected_idx")]

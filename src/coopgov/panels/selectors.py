@@ -112,6 +112,14 @@ def selected(draw: Draw) -> QuerySet[Candidate]:
     )
 
 
+def answer_counts(panel: list[Candidate]) -> dict[str, int]:
+    """How many selected members accepted, declined, or have not answered yet."""
+    counts = {"accepted": 0, "declined": 0, "waiting": 0}
+    for candidate in panel:
+        counts[candidate.response or "waiting"] += 1
+    return counts
+
+
 @dataclass(frozen=True)
 class TypeRow:
     """Pool members with the same values on the draw's features: they share one probability."""

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopgov.accounts.models import User
 from coopgov.audit.services import audit_record
 from coopgov.domain.sortition import (
     InfeasibleQuotasError,
@@ -28,14 +29,18 @@ from coopgov.domain.sortition import (
     select_panel,
 )
 from coopgov.domain.sortition.instance import build_instance, check_quotas
+from coopgov.notifications.services import notify
 from coopgov.organisation.models import Unit
 from coopgov.panels import selectors
-from coopgov.panels.models import FEATURES, Candidate, Draw
+from coopgov.panels.models import FEATURES, Candidate, Draw, Response
+from coopgov.panels.notifications import SELECTED
 
 MAX_SEED = 2**63 - 1
-# LEXIMIN's time grows steeply with member types when households are separated (each member of a shared
-# household is a type of their own): 149 types 2.6 s, 332 types 33 s, 719 types over ten minutes on the
-# demo register (ADR 0015). Beyond this the request is refused with the way out, never left to run for hours.
+# With households separated, members of shared households are grouped by household composition, and
+# LEXIMIN first tries the optimum of the pool without households, which settles the usual case in seconds
+# (Smart Belgique's demo register: 359 types, about 2 s). When the households do move the optimum, the
+# level loop runs on all the types, and its time grows steeply with them (ADR 0015): beyond this many
+# types the request is refused with the way out, never left to run for hours.
 MAX_LEXIMIN_TYPES = 400
 
 
@@ -221,7 +226,7 @@ def draw_request(*, unit: Unit, request: DrawRequest, actor: Any) -> Draw:
         raise PanelRefused("infeasible", infeasible_message(error)) from error
     except SortitionError as error:
         raise PanelRefused("unusable", str(error)) from error
-    shared = int(instance.household_matrix.sum())
+    shared = instance.shared_members
     if request.algorithm == Draw.Algorithm.LEXIMIN and shared and instance.n_types > MAX_LEXIMIN_TYPES:
         raise PanelRefused(
             "too_many_types",
@@ -328,7 +333,42 @@ def _record(draw: Draw, members: list[selectors.PoolMember], result: PanelDraw, 
             "algorithm": draw.algorithm,
         },
     )
+    # Each selected member with an account is invited to answer (by e-mail or digest, as they chose).
+    notify(
+        recipients=User.objects.filter(person_id__in=[int(p) for p in result.selected]),
+        kind=SELECTED.name,
+        target=draw,
+        params={"panel": draw.title},
+    )
     return draw
+
+
+@transaction.atomic
+def panel_respond(*, draw: Draw, user: Any, accept: bool) -> Candidate:
+    """A selected member says whether they will sit on the panel; they may change their answer (each answer
+    is audited). Only the selected member answers, under a lock on their row."""
+    person_id = getattr(user, "person_id", None)
+    candidate = (
+        Candidate.objects.select_for_update().filter(draw=draw, person_id=person_id, selected=True).first()
+        if person_id
+        else None
+    )
+    if candidate is None or draw.status != Draw.Status.DRAWN:
+        raise PanelRefused("not_selected", _("Only a member this draw selected answers its invitation."))
+    response = Response.ACCEPTED if accept else Response.DECLINED
+    before = candidate.response
+    candidate.response = response
+    candidate.responded_at = timezone.now()
+    candidate.save(update_fields=["response", "responded_at"])
+    audit_record(
+        actor=user,
+        action=f"panel.{response}",
+        obj=draw,
+        unit=draw.unit,
+        before={"response": before},
+        after={"person_id": candidate.person_id, "response": response},
+    )
+    return candidate
 
 
 def _versions() -> dict[str, str]:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from coopgov.organisation.models import Unit
 from coopgov.organisation.selectors import units_where
@@ -89,6 +90,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     mine = selectors.candidate_of(draw, request.user)
     fair_share = draw.panel_size / draw.pool_size if draw.pool_size else None
+    panel = list(selectors.selected(draw))
     return render(
         request,
         "panels/draw.html",
@@ -98,12 +100,38 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mine": mine,
             "my_values": [(FEATURES[f], mine.features.get(f, "")) for f in draw.features] if mine else [],
             "fair_share": fair_share,
-            "panel": [
-                (c.person, [c.features.get(f, "") for f in draw.features]) for c in selectors.selected(draw)
-            ],
+            "panel": [(c, [c.features.get(f, "") for f in draw.features]) for c in panel],
+            "answers": selectors.answer_counts(panel),
             "quotas": selectors.quota_outcome(draw),
             "types": selectors.types(draw)
             if request.user.has_perm("panels.view_probabilities", draw)
             else None,
         },
     )
+
+
+@login_required
+@require_POST
+def draw_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """A selected member accepts or declines to sit on the panel."""
+    draw = Draw.objects.select_related("unit").filter(pk=pk).first()
+    if draw is None:
+        raise Http404(_("No such draw."))
+    if not request.user.has_perm("panels.respond", draw):
+        raise PermissionDenied
+    accept = request.POST.get("answer") == "accept"
+    if request.POST.get("answer") not in ("accept", "decline"):
+        messages.error(request, _("Choose whether you accept or decline."))
+        return redirect(draw)
+    try:
+        services.panel_respond(draw=draw, user=request.user, accept=accept)
+    except services.PanelRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("Thank you: you take part in the panel.")
+            if accept
+            else _("Your answer is recorded: you do not take part in the panel."),
+        )
+    return redirect(draw)
